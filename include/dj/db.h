@@ -1,0 +1,109 @@
+/* db.h — storage: a backend vtable (SQLite first), pooled connections, prepared
+ * statements, transactions and versioned migrations. SQL uses '?' placeholders
+ * and the subset both SQLite and PostgreSQL run. */
+#ifndef DJ_DB_H
+#define DJ_DB_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "dj/rc.h"
+
+struct dj_db;      /* the store: one writer + a pool of readers */
+struct dj_db_conn; /* one connection, held by one thread at a time */
+struct dj_stmt;    /* a prepared statement, cached on its connection */
+
+/** Open flags. */
+enum {
+	DJ_DB_CREATE = 1,   /* create the file if missing (init, demo) */
+	DJ_DB_MUST_NOT_EXIST = 2, /* refuse an existing non-empty database */
+	DJ_DB_NO_MIGRATE = 4,     /* do not apply migrations (backup/verify tools) */
+};
+
+/** Open a store at url (a file path for SQLite; "postgres://..." later) with
+ *  `readers` reader connections; applies pending migrations in one transaction
+ *  unless DJ_DB_NO_MIGRATE. Caller owns *out (dj_db_close). */
+dj_rc dj_db_open(const char *url, int readers, int flags, struct dj_db **out);
+/** Close every connection and free the store. NULL is fine. */
+void dj_db_close(struct dj_db *db);
+
+/** Borrow a reader connection (blocks until one is free). Return with dj_db_release. */
+dj_rc dj_db_reader(struct dj_db *db, struct dj_db_conn **out);
+/** Borrow the writer and BEGIN IMMEDIATE. Finish with dj_db_commit or dj_db_rollback. */
+dj_rc dj_db_begin(struct dj_db *db, struct dj_db_conn **out);
+/** COMMIT and give the writer back. On failure the transaction is rolled back. */
+dj_rc dj_db_commit(struct dj_db_conn *c);
+/** ROLLBACK and give the writer back. */
+void dj_db_rollback(struct dj_db_conn *c);
+/** Give a reader back. */
+void dj_db_release(struct dj_db_conn *c);
+
+/** Prepare (or fetch from the connection's cache) a statement for static SQL text.
+ *  The statement is reset and unbound; it stays owned by the connection. */
+dj_rc dj_db_prepare(struct dj_db_conn *c, const char *sql, struct dj_stmt **out);
+/** Bind parameters, 1-based. Text is copied. */
+dj_rc dj_stmt_bind_int(struct dj_stmt *s, int i, int64_t v);
+dj_rc dj_stmt_bind_text(struct dj_stmt *s, int i, const char *v); /* NULL binds NULL */
+dj_rc dj_stmt_bind_textn(struct dj_stmt *s, int i, const char *v, size_t n);
+dj_rc dj_stmt_bind_blob(struct dj_stmt *s, int i, const void *v, size_t n);
+dj_rc dj_stmt_bind_null(struct dj_stmt *s, int i);
+/** Step: DJ_ROW, DJ_DONE, or an error (DJ_ERR_CONFLICT on a constraint, DJ_ERR_READONLY
+ *  on a full or read-only disk, DJ_ERR_BUSY on lock timeout). */
+dj_rc dj_stmt_step(struct dj_stmt *s);
+/** Step a statement that returns no rows; DJ_OK when done. */
+dj_rc dj_stmt_exec(struct dj_stmt *s);
+/** Columns, 0-based; valid until the next step/reset. */
+int64_t dj_stmt_int(struct dj_stmt *s, int col);
+const char *dj_stmt_text(struct dj_stmt *s, int col); /* NULL for SQL NULL */
+const void *dj_stmt_blob(struct dj_stmt *s, int col, size_t *len);
+bool dj_stmt_is_null(struct dj_stmt *s, int col);
+/** Reset for reuse (also done by dj_db_prepare). */
+void dj_stmt_reset(struct dj_stmt *s);
+/** Rows changed by the last write on this connection. */
+int64_t dj_db_changes(struct dj_db_conn *c);
+/** Id of the last inserted row on this connection. */
+int64_t dj_db_last_id(struct dj_db_conn *c);
+/** Run SQL text with no parameters (DDL in migrations). */
+dj_rc dj_db_exec_sql(struct dj_db_conn *c, const char *sql);
+/** Last backend error text for logs (never shown to users). */
+const char *dj_db_errmsg(struct dj_db_conn *c);
+
+/** Schema version after migrations. */
+int dj_db_schema_version(struct dj_db *db);
+/** Online backup of the whole store into a new file at dest (SQLite backup API). */
+dj_rc dj_db_backup(struct dj_db *db, const char *dest);
+/** Check the store's integrity (PRAGMA integrity_check); DJ_ERR_CORRUPT if not "ok". */
+dj_rc dj_db_integrity(struct dj_db *db);
+/** Figures for /metrics. */
+struct dj_db_stats {
+	int64_t tx_committed, tx_rolled_back, busy_waits;
+	int readers_total, readers_busy;
+	int64_t page_count, page_size;
+};
+void dj_db_stats(struct dj_db *db, struct dj_db_stats *out);
+
+/** Backend vtable; lib/db/db_sqlite.c implements the first one. */
+struct dj_db_backend {
+	const char *name;
+	dj_rc (*open_conn)(const char *url, int flags, bool writer, void **out);
+	void (*close_conn)(void *conn);
+	dj_rc (*exec_sql)(void *conn, const char *sql);
+	dj_rc (*prepare)(void *conn, const char *sql, void **stmt);
+	void (*finalize)(void *stmt);
+	dj_rc (*bind_int)(void *stmt, int i, int64_t v);
+	dj_rc (*bind_text)(void *stmt, int i, const char *v, size_t n);
+	dj_rc (*bind_blob)(void *stmt, int i, const void *v, size_t n);
+	dj_rc (*bind_null)(void *stmt, int i);
+	dj_rc (*step)(void *stmt);
+	int64_t (*col_int)(void *stmt, int col);
+	const char *(*col_text)(void *stmt, int col);
+	const void *(*col_blob)(void *stmt, int col, size_t *len);
+	bool (*col_is_null)(void *stmt, int col);
+	void (*reset)(void *stmt);
+	int64_t (*changes)(void *conn);
+	int64_t (*last_id)(void *conn);
+	const char *(*errmsg)(void *conn);
+	dj_rc (*backup)(void *conn, const char *dest);
+	int64_t (*page_count)(void *conn, int64_t *page_size);
+};
+
+#endif

@@ -1,0 +1,31 @@
+/* api_int.h — handler declarations shared by lib/api's files and the route table. */
+#ifndef DJ_API_INT_H
+#define DJ_API_INT_H
+#include "dj/http.h"
+
+dj_rc api_health(struct dj_req *r);
+dj_rc api_openapi(struct dj_req *r);
+dj_rc api_session_create(struct dj_req *r);
+dj_rc api_session_get(struct dj_req *r);
+dj_rc api_session_delete(struct dj_req *r);
+dj_rc api_dashboard(struct dj_req *r);
+dj_rc api_org_get(struct dj_req *r);
+dj_rc api_org_children(struct dj_req *r);
+dj_rc api_users_list(struct dj_req *r);
+dj_rc api_users_create(struct dj_req *r);
+dj_rc api_users_patch(struct dj_req *r);
+dj_rc api_audit_list(struct dj_req *r);
+
+/** Borrow a reader for the request or fail it (503). */
+dj_rc api_reader(struct dj_req *r, struct dj_db_conn **c);
+/** Require a JSON object body; fails 400 if absent. */
+dj_rc api_body(struct dj_req *r, json_t **obj);
+/** Reject unknown keys with 422 naming the key. */
+dj_rc api_only_keys(struct dj_req *r, json_t *obj, const char *const *allowed);
+/** Get an optional string member; wrong type fails 422 naming the field. NULL if absent. */
+dj_rc api_str(struct dj_req *r, json_t *obj, const char *key, bool required, size_t max_chars, const char **out);
+/** Get an optional integer member; *present tells whether it was there. */
+dj_rc api_int(struct dj_req *r, json_t *obj, const char *key, bool required, int64_t min, int64_t max,
+	      int64_t *out, bool *present);
+
+#endif

@@ -1,0 +1,37 @@
+/* routes.c — the one route table of the JSON API. Access rules live here, next to each route. */
+#include "dj/api.h"
+#include "api_int.h"
+#include "dj/banned.h"
+
+#define BUSINESS (DJ_ROLE_ADMIN | DJ_ROLE_ORG_ADMIN)
+#define ANYONE DJ_ROLES_ALL
+#define T_SYS "系统"
+#define T_SESSION "登录会话"
+#define T_ORG "党组织"
+#define T_USER "账号管理"
+#define T_AUDIT "审计日志"
+
+static const struct dj_route routes[] = {
+	{ "GET", "/api/v1/health", api_health, DJ_RT_PUBLIC, 0, T_SYS, "健康检查", NULL },
+	{ "GET", "/api/v1/openapi.json", api_openapi, DJ_RT_PUBLIC, 0, T_SYS, "OpenAPI 接口文档", NULL },
+	{ "GET", "/metrics", dj_api_metrics, DJ_RT_PUBLIC | DJ_RT_INTERNAL, 0, T_SYS, "Prometheus 指标", NULL },
+	{ "POST", "/api/v1/session", api_session_create, DJ_RT_PUBLIC | DJ_RT_NO_CSRF, 0, T_SESSION, "登录",
+	  "{\"username\",\"password\"}" },
+	{ "GET", "/api/v1/session", api_session_get, 0, ANYONE, T_SESSION, "当前登录用户", NULL },
+	{ "DELETE", "/api/v1/session", api_session_delete, 0, ANYONE, T_SESSION, "退出登录", NULL },
+	{ "GET", "/api/v1/dashboard", api_dashboard, 0, BUSINESS | DJ_ROLE_MEMBER, T_ORG, "首页统计（本级及下级）", NULL },
+	{ "GET", "/api/v1/orgs/{id}", api_org_get, 0, BUSINESS, T_ORG, "党组织详情", NULL },
+	{ "GET", "/api/v1/orgs/{id}/children", api_org_children, 0, BUSINESS, T_ORG, "下级党组织（分页）", NULL },
+	{ "GET", "/api/v1/users", api_users_list, 0, DJ_ROLE_SECADMIN, T_USER, "账号列表", NULL },
+	{ "POST", "/api/v1/users", api_users_create, 0, DJ_ROLE_SECADMIN, T_USER, "新建账号",
+	  "{\"username\",\"password\",\"role\",\"org_id\"}" },
+	{ "PATCH", "/api/v1/users/{id}", api_users_patch, 0, DJ_ROLE_SECADMIN, T_USER, "修改账号（停用、重置密码、角色、组织）",
+	  "{\"disabled\"?,\"password\"?,\"role\"?,\"org_id\"?}" },
+	{ "GET", "/api/v1/audit", api_audit_list, 0, DJ_ROLE_AUDITOR, T_AUDIT, "审计日志（筛选、分页）", NULL },
+};
+
+const struct dj_route *dj_api_routes(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}

@@ -1,0 +1,56 @@
+/* scope.c — subtree ranges over materialized paths, and role names. */
+#include <stdio.h>
+#include <string.h>
+#include "dj/scope.h"
+#include "dj/banned.h"
+
+void dj_scope_set_path(struct dj_scope *s, const char *org_path)
+{
+	snprintf(s->org_path, sizeof(s->org_path), "%s", org_path);
+	snprintf(s->path_hi, sizeof(s->path_hi), "%s", org_path);
+	/* Paths end in '/'; '0' is the next byte, so [path, path-with-'0') is exactly the subtree. */
+	size_t n = strlen(s->path_hi);
+	if (n > 0)
+		s->path_hi[n - 1] = (char)(s->path_hi[n - 1] + 1);
+}
+
+bool dj_scope_covers(const struct dj_scope *s, const char *path)
+{
+	size_t n = strlen(s->org_path);
+	return n > 0 && path && strncmp(path, s->org_path, n) == 0;
+}
+
+static const struct {
+	enum dj_role role;
+	const char *name, *label;
+} roles[] = {
+	{ DJ_ROLE_ADMIN, "admin", "系统管理员" },
+	{ DJ_ROLE_ORG_ADMIN, "org_admin", "组织管理员" },
+	{ DJ_ROLE_MEMBER, "member", "党员" },
+	{ DJ_ROLE_SECADMIN, "secadmin", "安全管理员" },
+	{ DJ_ROLE_AUDITOR, "auditor", "审计管理员" },
+};
+
+enum dj_role dj_role_parse(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return roles[i].role;
+	return DJ_ROLE_NONE;
+}
+
+const char *dj_role_name(enum dj_role r)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == r)
+			return roles[i].name;
+	return "none";
+}
+
+const char *dj_role_label(enum dj_role r)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == r)
+			return roles[i].label;
+	return "未知";
+}

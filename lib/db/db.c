@@ -1,0 +1,284 @@
+/* db.c — the backend-neutral store: one writer behind a mutex, a pool of readers, statement caches. */
+#include <stdio.h>
+#include <string.h>
+#include "dj/alloc.h"
+#include "dj/log.h"
+#include "db_int.h"
+#include "dj/banned.h"
+
+static const struct dj_db_backend *backend_for(const char *url)
+{
+	(void)url; /* "postgres://" selects db_pg.c once it exists; everything else is a SQLite file */
+	return &dj_db_sqlite_backend;
+}
+
+static void conn_close(struct dj_db_conn *c)
+{
+	if (!c->h)
+		return;
+	for (int i = 0; i < c->ncache; i++) {
+		c->db->be->finalize(c->cache[i].h);
+		dj_free(c->cache[i].sql);
+	}
+	c->ncache = 0;
+	c->db->be->close_conn(c->h);
+	c->h = NULL;
+}
+
+dj_rc dj_db_open(const char *url, int readers, int flags, struct dj_db **out)
+{
+	dj_rc rc;
+	struct dj_db *db = dj_calloc(1, sizeof(*db));
+	*out = NULL;
+	if (readers < 1)
+		readers = 1;
+	db->be = backend_for(url);
+	db->url = dj_strdup(url);
+	pthread_mutex_init(&db->wmu, NULL);
+	pthread_mutex_init(&db->rmu, NULL);
+	pthread_cond_init(&db->rcond, NULL);
+	db->writer.db = db;
+	db->writer.writer = true;
+	rc = db->be->open_conn(url, flags, true, &db->writer.h);
+	if (rc)
+		goto out;
+	if (!(flags & DJ_DB_NO_MIGRATE)) {
+		rc = dj_db_migrate(db);
+		if (rc)
+			goto out;
+	}
+	db->nreaders = readers;
+	db->readers = dj_calloc((size_t)readers, sizeof(*db->readers));
+	db->reader_busy = dj_calloc((size_t)readers, sizeof(bool));
+	for (int i = 0; i < readers; i++) {
+		db->readers[i].db = db;
+		rc = db->be->open_conn(url, flags & ~(DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST), false, &db->readers[i].h);
+		if (rc)
+			goto out;
+	}
+	*out = db;
+	return DJ_OK;
+out:
+	dj_db_close(db);
+	return rc;
+}
+
+void dj_db_close(struct dj_db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->nreaders; i++)
+		conn_close(&db->readers[i]);
+	conn_close(&db->writer);
+	dj_free(db->readers);
+	dj_free(db->reader_busy);
+	dj_free(db->url);
+	pthread_mutex_destroy(&db->wmu);
+	pthread_mutex_destroy(&db->rmu);
+	pthread_cond_destroy(&db->rcond);
+	dj_free(db);
+}
+
+dj_rc dj_db_reader(struct dj_db *db, struct dj_db_conn **out)
+{
+	pthread_mutex_lock(&db->rmu);
+	for (;;) {
+		for (int i = 0; i < db->nreaders; i++) {
+			if (!db->reader_busy[i]) {
+				db->reader_busy[i] = true;
+				atomic_fetch_add(&db->readers_busy, 1);
+				pthread_mutex_unlock(&db->rmu);
+				*out = &db->readers[i];
+				return DJ_OK;
+			}
+		}
+		atomic_fetch_add(&db->busy_waits, 1);
+		pthread_cond_wait(&db->rcond, &db->rmu);
+	}
+}
+
+void dj_db_release(struct dj_db_conn *c)
+{
+	struct dj_db *db = c->db;
+	if (c->writer)
+		return;
+	pthread_mutex_lock(&db->rmu);
+	db->reader_busy[c - db->readers] = false;
+	atomic_fetch_sub(&db->readers_busy, 1);
+	pthread_cond_signal(&db->rcond);
+	pthread_mutex_unlock(&db->rmu);
+}
+
+dj_rc dj_db_begin(struct dj_db *db, struct dj_db_conn **out)
+{
+	pthread_mutex_lock(&db->wmu);
+	dj_rc rc = db->be->exec_sql(db->writer.h, "BEGIN IMMEDIATE");
+	if (rc) {
+		pthread_mutex_unlock(&db->wmu);
+		return rc;
+	}
+	*out = &db->writer;
+	return DJ_OK;
+}
+
+dj_rc dj_db_commit(struct dj_db_conn *c)
+{
+	struct dj_db *db = c->db;
+	for (int i = 0; i < c->ncache; i++)
+		db->be->reset(c->cache[i].h);
+	dj_rc rc = db->be->exec_sql(c->h, "COMMIT");
+	if (rc) {
+		dj_log_error("db_commit_failed", "err=\"%s\"", db->be->errmsg(c->h));
+		db->be->exec_sql(c->h, "ROLLBACK");
+		atomic_fetch_add(&db->tx_rolled_back, 1);
+	} else {
+		atomic_fetch_add(&db->tx_committed, 1);
+	}
+	pthread_mutex_unlock(&db->wmu);
+	return rc;
+}
+
+void dj_db_rollback(struct dj_db_conn *c)
+{
+	struct dj_db *db = c->db;
+	/* Reset cached statements first so none keeps the transaction open. */
+	for (int i = 0; i < c->ncache; i++)
+		db->be->reset(c->cache[i].h);
+	db->be->exec_sql(c->h, "ROLLBACK");
+	atomic_fetch_add(&db->tx_rolled_back, 1);
+	pthread_mutex_unlock(&db->wmu);
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+dj_rc dj_db_prepare(struct dj_db_conn *c, const char *sql, struct dj_stmt **out)
+{
+	const struct dj_db_backend *be = c->db->be;
+	uint64_t h = fnv1a(sql);
+	for (int i = 0; i < c->ncache; i++) {
+		if (c->cache[i].hash == h && strcmp(c->cache[i].sql, sql) == 0) {
+			be->reset(c->cache[i].h);
+			*out = &c->cache[i];
+			return DJ_OK;
+		}
+	}
+	if (c->ncache == DJ_STMT_CACHE) {
+		/* Full: drop the newer half. Generated SQL is bounded, so this is rare. */
+		for (int i = DJ_STMT_CACHE / 2; i < DJ_STMT_CACHE; i++) {
+			be->finalize(c->cache[i].h);
+			dj_free(c->cache[i].sql);
+		}
+		c->ncache = DJ_STMT_CACHE / 2;
+	}
+	void *sh;
+	dj_rc rc = be->prepare(c->h, sql, &sh);
+	if (rc) {
+		dj_log_error("db_prepare_failed", "err=\"%s\"", be->errmsg(c->h));
+		return rc;
+	}
+	struct dj_stmt *s = &c->cache[c->ncache++];
+	s->conn = c;
+	s->sql = dj_strdup(sql);
+	s->hash = h;
+	s->h = sh;
+	*out = s;
+	return DJ_OK;
+}
+
+dj_rc dj_stmt_bind_int(struct dj_stmt *s, int i, int64_t v) { return s->conn->db->be->bind_int(s->h, i, v); }
+dj_rc dj_stmt_bind_textn(struct dj_stmt *s, int i, const char *v, size_t n)
+{
+	if (!v)
+		return s->conn->db->be->bind_null(s->h, i);
+	return s->conn->db->be->bind_text(s->h, i, v, n);
+}
+dj_rc dj_stmt_bind_text(struct dj_stmt *s, int i, const char *v)
+{
+	return dj_stmt_bind_textn(s, i, v, v ? strlen(v) : 0);
+}
+dj_rc dj_stmt_bind_blob(struct dj_stmt *s, int i, const void *v, size_t n) { return s->conn->db->be->bind_blob(s->h, i, v, n); }
+dj_rc dj_stmt_bind_null(struct dj_stmt *s, int i) { return s->conn->db->be->bind_null(s->h, i); }
+
+dj_rc dj_stmt_step(struct dj_stmt *s)
+{
+	dj_rc rc = s->conn->db->be->step(s->h);
+	if (rc != DJ_ROW && rc != DJ_DONE && rc != DJ_ERR_CONFLICT)
+		dj_log_warn("db_step_failed", "rc=%s err=\"%s\"", dj_rc_code(rc), s->conn->db->be->errmsg(s->conn->h));
+	return rc;
+}
+
+dj_rc dj_stmt_exec(struct dj_stmt *s)
+{
+	dj_rc rc = dj_stmt_step(s);
+	if (rc == DJ_ROW || rc == DJ_DONE)
+		rc = DJ_OK;
+	s->conn->db->be->reset(s->h);
+	return rc;
+}
+
+int64_t dj_stmt_int(struct dj_stmt *s, int col) { return s->conn->db->be->col_int(s->h, col); }
+const char *dj_stmt_text(struct dj_stmt *s, int col) { return s->conn->db->be->col_text(s->h, col); }
+const void *dj_stmt_blob(struct dj_stmt *s, int col, size_t *len) { return s->conn->db->be->col_blob(s->h, col, len); }
+bool dj_stmt_is_null(struct dj_stmt *s, int col) { return s->conn->db->be->col_is_null(s->h, col); }
+void dj_stmt_reset(struct dj_stmt *s) { s->conn->db->be->reset(s->h); }
+int64_t dj_db_changes(struct dj_db_conn *c) { return c->db->be->changes(c->h); }
+int64_t dj_db_last_id(struct dj_db_conn *c) { return c->db->be->last_id(c->h); }
+dj_rc dj_db_exec_sql(struct dj_db_conn *c, const char *sql) { return c->db->be->exec_sql(c->h, sql); }
+const char *dj_db_errmsg(struct dj_db_conn *c) { return c->db->be->errmsg(c->h); }
+int dj_db_schema_version(struct dj_db *db) { return db->schema_version; }
+
+dj_rc dj_db_backup(struct dj_db *db, const char *dest)
+{
+	struct dj_db_conn *c;
+	dj_rc rc = dj_db_reader(db, &c);
+	if (rc)
+		return rc;
+	rc = db->be->backup(c->h, dest);
+	dj_db_release(c);
+	return rc;
+}
+
+dj_rc dj_db_integrity(struct dj_db *db)
+{
+	struct dj_db_conn *c;
+	struct dj_stmt *s;
+	dj_rc rc = dj_db_reader(db, &c);
+	if (rc)
+		return rc;
+	rc = dj_db_prepare(c, "PRAGMA integrity_check", &s);
+	if (!rc) {
+		rc = dj_stmt_step(s);
+		if (rc == DJ_ROW) {
+			const char *t = dj_stmt_text(s, 0);
+			rc = t && strcmp(t, "ok") == 0 ? DJ_OK : DJ_ERR_CORRUPT;
+			if (rc)
+				dj_log_error("db_integrity_failed", "detail=\"%s\"", t ? t : "");
+		} else {
+			rc = DJ_ERR_CORRUPT;
+		}
+		dj_stmt_reset(s);
+	}
+	dj_db_release(c);
+	return rc;
+}
+
+void dj_db_stats(struct dj_db *db, struct dj_db_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->tx_committed = atomic_load(&db->tx_committed);
+	out->tx_rolled_back = atomic_load(&db->tx_rolled_back);
+	out->busy_waits = atomic_load(&db->busy_waits);
+	out->readers_total = db->nreaders;
+	out->readers_busy = atomic_load(&db->readers_busy);
+	pthread_mutex_lock(&db->wmu);
+	out->page_count = db->be->page_count(db->writer.h, &out->page_size);
+	pthread_mutex_unlock(&db->wmu);
+}

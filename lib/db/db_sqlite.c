@@ -1,0 +1,185 @@
+/* db_sqlite.c — the SQLite backend: WAL, foreign keys, busy timeout, full durability, online backup. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "dj/log.h"
+#include "db_int.h"
+#include "dj/banned.h"
+
+static dj_rc map_rc(sqlite3 *h, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: return DJ_OK;
+	case SQLITE_ROW: return DJ_ROW;
+	case SQLITE_DONE: return DJ_DONE;
+	case SQLITE_CONSTRAINT: return DJ_ERR_CONFLICT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return DJ_ERR_BUSY;
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM: return DJ_ERR_READONLY;
+	case SQLITE_NOMEM: return DJ_ERR_NOMEM;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB: return DJ_ERR_CORRUPT;
+	default:
+		(void)h;
+		return DJ_ERR_DB;
+	}
+}
+
+static dj_rc exec_sql(void *conn, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(conn, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		dj_log_warn("sqlite_exec_failed", "err=\"%s\"", err ? err : "");
+	sqlite3_free(err);
+	return map_rc(conn, rc);
+}
+
+static dj_rc open_conn(const char *url, int flags, bool writer, void **out)
+{
+	sqlite3 *h = NULL;
+	struct stat st;
+	int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE;
+	*out = NULL;
+	if (writer && (flags & DJ_DB_MUST_NOT_EXIST) && stat(url, &st) == 0 && st.st_size > 0)
+		return DJ_ERR_CONFLICT;
+	if (flags & DJ_DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	int rc = sqlite3_open_v2(url, &h, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		dj_log_error("sqlite_open_failed", "path=\"%s\" err=\"%s\"", url, h ? sqlite3_errmsg(h) : "");
+		sqlite3_close(h);
+		return rc == SQLITE_CANTOPEN ? DJ_ERR_NOTFOUND : map_rc(NULL, rc);
+	}
+	sqlite3_busy_timeout(h, 5000);
+	sqlite3_extended_result_codes(h, 0);
+	/* Durability: WAL + synchronous=FULL, so a commit that was answered survives a
+	 * process crash and a power loss (docs/operations.md). */
+	const char *setup = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"
+				   : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA temp_store=MEMORY;"
+				     "PRAGMA cache_size=-8000;";
+	dj_rc r = exec_sql(h, setup);
+	if (r) {
+		sqlite3_close(h);
+		return r;
+	}
+	*out = h;
+	return DJ_OK;
+}
+
+static void close_conn(void *conn) { sqlite3_close(conn); }
+
+static dj_rc prepare(void *conn, const char *sql, void **stmt)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+	*stmt = s;
+	return map_rc(conn, rc);
+}
+
+static void finalize(void *stmt) { sqlite3_finalize(stmt); }
+static dj_rc bind_int(void *s, int i, int64_t v) { return map_rc(NULL, sqlite3_bind_int64(s, i, v)); }
+static dj_rc bind_text(void *s, int i, const char *v, size_t n)
+{
+	return map_rc(NULL, sqlite3_bind_text64(s, i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+static dj_rc bind_blob(void *s, int i, const void *v, size_t n)
+{
+	return map_rc(NULL, sqlite3_bind_blob64(s, i, v, n, SQLITE_TRANSIENT));
+}
+static dj_rc bind_null(void *s, int i) { return map_rc(NULL, sqlite3_bind_null(s, i)); }
+static dj_rc step(void *s) { return map_rc(NULL, sqlite3_step(s)); }
+static int64_t col_int(void *s, int c) { return sqlite3_column_int64(s, c); }
+static const char *col_text(void *s, int c) { return (const char *)sqlite3_column_text(s, c); }
+static const void *col_blob(void *s, int c, size_t *len)
+{
+	const void *p = sqlite3_column_blob(s, c);
+	*len = (size_t)sqlite3_column_bytes(s, c);
+	return p;
+}
+static bool col_is_null(void *s, int c) { return sqlite3_column_type(s, c) == SQLITE_NULL; }
+static void reset(void *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+static int64_t changes(void *conn) { return sqlite3_changes64(conn); }
+static int64_t last_id(void *conn) { return sqlite3_last_insert_rowid(conn); }
+static const char *errmsg(void *conn) { return sqlite3_errmsg(conn); }
+
+static dj_rc backup(void *conn, const char *dest)
+{
+	sqlite3 *out = NULL;
+	struct stat st;
+	if (stat(dest, &st) == 0)
+		return DJ_ERR_CONFLICT;
+	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_close(out);
+		return DJ_ERR_IO;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(out, "main", conn, "main");
+	if (!b) {
+		dj_log_error("sqlite_backup_failed", "err=\"%s\"", sqlite3_errmsg(out));
+		sqlite3_close(out);
+		return DJ_ERR_IO;
+	}
+	/* Copy in steps so writers are not blocked for the whole backup. */
+	do {
+		rc = sqlite3_backup_step(b, 1024);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	dj_rc r = rc == SQLITE_DONE ? DJ_OK : DJ_ERR_IO;
+	if (!r)
+		r = exec_sql(out, "PRAGMA journal_mode=DELETE");
+	sqlite3_close(out);
+	return r;
+}
+
+static int64_t page_count(void *conn, int64_t *page_size)
+{
+	sqlite3_stmt *s;
+	int64_t n = 0;
+	*page_size = 0;
+	if (sqlite3_prepare_v2(conn, "SELECT page_count, page_size FROM pragma_page_count(), pragma_page_size()", -1,
+			       &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			n = sqlite3_column_int64(s, 0);
+			*page_size = sqlite3_column_int64(s, 1);
+		}
+		sqlite3_finalize(s);
+	}
+	return n;
+}
+
+const struct dj_db_backend dj_db_sqlite_backend = {
+	.name = "sqlite",
+	.open_conn = open_conn,
+	.close_conn = close_conn,
+	.exec_sql = exec_sql,
+	.prepare = prepare,
+	.finalize = finalize,
+	.bind_int = bind_int,
+	.bind_text = bind_text,
+	.bind_blob = bind_blob,
+	.bind_null = bind_null,
+	.step = step,
+	.col_int = col_int,
+	.col_text = col_text,
+	.col_blob = col_blob,
+	.col_is_null = col_is_null,
+	.reset = reset,
+	.changes = changes,
+	.last_id = last_id,
+	.errmsg = errmsg,
+	.backup = backup,
+	.page_count = page_count,
+};

@@ -1,0 +1,207 @@
+/* jw.c — the JSON response writer: appends straight into a strbuf, no intermediate tree. */
+#include <stdio.h>
+#include <string.h>
+#include "dj/json.h"
+#include "dj/slice.h"
+#include "dj/banned.h"
+
+void dj_jw_init(struct dj_jw *w, struct dj_strbuf *sb)
+{
+	memset(w, 0, sizeof(*w));
+	w->sb = sb;
+}
+
+static void put(struct dj_jw *w, const char *s, size_t n)
+{
+	if (!w->rc)
+		w->rc = dj_strbuf_add(w->sb, s, n);
+}
+
+/* Before a value: a comma unless it is the first in its container or follows a key. */
+static void pre_value(struct dj_jw *w)
+{
+	if (w->need_comma[w->depth] == 1)
+		put(w, ",", 1);
+	w->need_comma[w->depth] = 1;
+}
+
+static void open(struct dj_jw *w, char c)
+{
+	pre_value(w);
+	put(w, &c, 1);
+	if (w->depth >= DJ_MAX_JSON_DEPTH) {
+		if (!w->rc)
+			w->rc = DJ_ERR_TOOBIG;
+		return;
+	}
+	w->depth++;
+	w->need_comma[w->depth] = 0;
+}
+
+static void close_(struct dj_jw *w, char c)
+{
+	put(w, &c, 1);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+void dj_jw_obj_begin(struct dj_jw *w) { open(w, '{'); }
+void dj_jw_obj_end(struct dj_jw *w) { close_(w, '}'); }
+void dj_jw_arr_begin(struct dj_jw *w) { open(w, '['); }
+void dj_jw_arr_end(struct dj_jw *w) { close_(w, ']'); }
+
+static void put_escaped(struct dj_jw *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start = 0;
+	put(w, "\"", 1);
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		const char *esc = NULL;
+		char ubuf[7];
+		size_t skip = 1;
+		if (c == '"')
+			esc = "\\\"";
+		else if (c == '\\')
+			esc = "\\\\";
+		else if (c == '\n')
+			esc = "\\n";
+		else if (c == '\r')
+			esc = "\\r";
+		else if (c == '\t')
+			esc = "\\t";
+		else if (c < 0x20 || c == 0x7f) {
+			ubuf[0] = '\\'; ubuf[1] = 'u'; ubuf[2] = '0'; ubuf[3] = '0';
+			ubuf[4] = hex[c >> 4]; ubuf[5] = hex[c & 15]; ubuf[6] = 0;
+			esc = ubuf;
+		} else if (c == '<' || c == '>' || c == '&') {
+			/* Keeps JSON safe to embed in HTML even if someone does. */
+			ubuf[0] = '\\'; ubuf[1] = 'u'; ubuf[2] = '0'; ubuf[3] = '0';
+			ubuf[4] = hex[c >> 4]; ubuf[5] = hex[c & 15]; ubuf[6] = 0;
+			esc = ubuf;
+		} else if (c >= 0x80) {
+			size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+			if (len == 0 || i + len > n || !dj_utf8_valid(s + i, len)) {
+				esc = "\xEF\xBF\xBD"; /* U+FFFD for bytes that are not UTF-8 */
+			} else {
+				i += len;
+				continue;
+			}
+		}
+		if (esc) {
+			put(w, s + start, i - start);
+			put(w, esc, strlen(esc));
+			i += skip;
+			start = i;
+		} else {
+			i++;
+		}
+	}
+	put(w, s + start, n - start);
+	put(w, "\"", 1);
+}
+
+void dj_jw_key(struct dj_jw *w, const char *k)
+{
+	pre_value(w);
+	put_escaped(w, k, strlen(k));
+	put(w, ":", 1);
+	w->need_comma[w->depth] = 2; /* the value follows without a comma */
+}
+
+void dj_jw_strn(struct dj_jw *w, const char *s, size_t n)
+{
+	pre_value(w);
+	put_escaped(w, s, n);
+}
+
+void dj_jw_str(struct dj_jw *w, const char *s)
+{
+	if (!s) {
+		dj_jw_null(w);
+		return;
+	}
+	dj_jw_strn(w, s, strlen(s));
+}
+
+void dj_jw_int(struct dj_jw *w, int64_t v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	pre_value(w);
+	put(w, buf, (size_t)n);
+}
+
+void dj_jw_bool(struct dj_jw *w, bool v)
+{
+	pre_value(w);
+	put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void dj_jw_null(struct dj_jw *w)
+{
+	pre_value(w);
+	put(w, "null", 4);
+}
+
+void dj_jw_raw(struct dj_jw *w, const char *json)
+{
+	if (!json) {
+		dj_jw_null(w);
+		return;
+	}
+	pre_value(w);
+	put(w, json, strlen(json));
+}
+
+void dj_jw_json(struct dj_jw *w, const json_t *v)
+{
+	size_t i;
+	const char *k;
+	json_t *x;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		dj_jw_obj_begin(w);
+		json_object_foreach((json_t *)(uintptr_t)v, k, x) {
+			dj_jw_key(w, k);
+			dj_jw_json(w, x);
+		}
+		dj_jw_obj_end(w);
+		break;
+	case JSON_ARRAY:
+		dj_jw_arr_begin(w);
+		json_array_foreach(v, i, x) dj_jw_json(w, x);
+		dj_jw_arr_end(w);
+		break;
+	case JSON_STRING:
+		dj_jw_strn(w, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		dj_jw_int(w, (int64_t)json_integer_value(v));
+		break;
+	case JSON_REAL: {
+		char buf[40];
+		int n = snprintf(buf, sizeof(buf), "%.17g", json_real_value(v));
+		pre_value(w);
+		put(w, buf, (size_t)n);
+		break;
+	}
+	case JSON_TRUE: dj_jw_bool(w, true); break;
+	case JSON_FALSE: dj_jw_bool(w, false); break;
+	default: dj_jw_null(w); break;
+	}
+}
+
+void dj_jw_kstr(struct dj_jw *w, const char *k, const char *s) { dj_jw_key(w, k); dj_jw_str(w, s); }
+void dj_jw_kint(struct dj_jw *w, const char *k, int64_t v) { dj_jw_key(w, k); dj_jw_int(w, v); }
+void dj_jw_kbool(struct dj_jw *w, const char *k, bool v) { dj_jw_key(w, k); dj_jw_bool(w, v); }
+void dj_jw_knull(struct dj_jw *w, const char *k) { dj_jw_key(w, k); dj_jw_null(w); }
+void dj_jw_kint_or_null(struct dj_jw *w, const char *k, int64_t v, bool is_null)
+{
+	dj_jw_key(w, k);
+	if (is_null)
+		dj_jw_null(w);
+	else
+		dj_jw_int(w, v);
+}

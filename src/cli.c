@@ -1,0 +1,83 @@
+/* cli.c — option parsing and shared helpers for the subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "dj/log.h"
+#include "cli.h"
+#include "dj/banned.h"
+
+const char *cli_opt(int argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], name) == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=')
+			return argv[i] + n + 1;
+	}
+	return NULL;
+}
+
+bool cli_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool cli_help(int argc, char **argv, const char *usage)
+{
+	if (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")) {
+		fputs(usage, stdout);
+		return true;
+	}
+	return false;
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("错误：", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	fputs(usage, stderr);
+	return 2;
+}
+
+bool cli_read_line(char *buf, size_t n)
+{
+	if (!fgets(buf, (int)n, stdin))
+		return false;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return true;
+}
+
+void cli_root_scope(struct dj_scope *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->role = DJ_ROLE_ADMIN;
+	dj_scope_set_path(sc, "/");
+}
+
+struct dj_actor cli_actor(void)
+{
+	struct dj_actor a = { 0, "cli", "local" };
+	return a;
+}
+
+int cli_open_db(const char *path, struct dj_db **db)
+{
+	dj_rc rc = dj_db_open(path, 1, 0, db);
+	if (rc == DJ_ERR_NOTFOUND) {
+		fprintf(stderr, "错误：数据库不存在：%s（请先运行 dangjian init）\n", path);
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, "错误：无法打开数据库 %s：%s\n", path, dj_rc_message(rc));
+		return 1;
+	}
+	return 0;
+}

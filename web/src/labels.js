@@ -1,0 +1,86 @@
+// labels.js — Chinese names for the API's codes (roles, org kinds, sectors, audit actions) and formatters
+
+export const ROLE_LABELS = {
+  admin: '系统管理员(业务)',
+  org_admin: '组织管理员',
+  member: '党员',
+  secadmin: '安全管理员',
+  auditor: '审计管理员',
+}
+
+export const ORG_KIND_LABELS = {
+  committee: '党委',
+  working_committee: '党工委',
+  general_branch: '党总支',
+  branch: '党支部',
+  joint_branch: '联合党支部',
+  group: '党小组',
+  temporary: '临时党组织',
+  center_household: '党员中心户',
+}
+
+export const SECTOR_LABELS = {
+  rural: '农村',
+  community: '社区',
+  government: '机关',
+  institution: '事业单位',
+  soe: '国有企业',
+  private: '非公企业',
+  social_org: '社会组织',
+  school: '学校',
+  hospital: '医院',
+}
+
+// Audit action codes written by the server, in the order the filter offers them.
+export const AUDIT_ACTION_LABELS = {
+  login: '登录',
+  logout: '退出登录',
+  login_failed: '登录失败',
+  'user.create': '创建账号',
+  'user.update': '修改账号',
+  'user.update_password': '重置密码',
+  'org.create': '新建组织',
+  'org.update': '修改组织',
+  'org.move': '调整隶属关系',
+}
+
+export const AUDIT_OBJECT_LABELS = {
+  session: '会话',
+  user: '账号',
+  account: '账号',
+  org: '党组织',
+  member: '党员',
+}
+
+/** Label for a code from one of the tables above, falling back to the code itself. */
+export function label(table, code) {
+  if (code === null || code === undefined || code === '') return '—'
+  return table[code] || String(code)
+}
+
+/** Role and landing page: system roles have their own home (三员分立). */
+export function landingPath(role) {
+  if (role === 'secadmin') return '/users'
+  if (role === 'auditor') return '/audit'
+  return '/'
+}
+
+function pad(n) {
+  return n < 10 ? '0' + n : String(n)
+}
+
+/** RFC 3339 time → "YYYY-MM-DD HH:mm:ss" in the browser's time zone; '—' when empty. */
+export function formatTime(value) {
+  if (!value) return '—'
+  const d = new Date(value)
+  if (Number.isNaN(d.getTime())) return String(value)
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  )
+}
+
+/** Plain value or '—' for null/empty. */
+export function orDash(value) {
+  return value === null || value === undefined || value === '' ? '—' : value
+}

@@ -1,0 +1,75 @@
+// router.js — routes, the roles allowed on each page and the login guard
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, restoreSession } from './session.js'
+import { landingPath } from './labels.js'
+import Layout from './components/Layout.vue'
+import Login from './views/Login.vue'
+
+const BUSINESS = ['admin', 'org_admin', 'member']
+const ORGS = ['admin', 'org_admin']
+
+const routes = [
+  { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
+  {
+    path: '/',
+    component: Layout,
+    children: [
+      {
+        path: '',
+        name: 'dashboard',
+        component: () => import('./views/Dashboard.vue'),
+        meta: { title: '首页', roles: BUSINESS },
+      },
+      {
+        path: 'orgs/:id(\\d+)',
+        name: 'org',
+        component: () => import('./views/OrgDetail.vue'),
+        meta: { title: '组织详情', roles: ORGS },
+      },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('./views/Users.vue'),
+        meta: { title: '账号管理', roles: ['secadmin'] },
+      },
+      {
+        path: 'audit',
+        name: 'audit',
+        component: () => import('./views/Audit.vue'),
+        meta: { title: '审计日志', roles: ['auditor'] },
+      },
+      {
+        path: ':rest(.*)*',
+        name: 'notfound',
+        component: () => import('./views/NotFound.vue'),
+        meta: { title: '页面不存在' },
+      },
+    ],
+  },
+]
+
+const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  const user = await restoreSession()
+  if (to.meta.public) {
+    // Already logged in: the login page has nothing to do.
+    return user ? landingPath(user.role) : true
+  }
+  if (!user) {
+    const redirect = to.fullPath !== '/' ? to.fullPath : undefined
+    return { name: 'login', query: redirect ? { redirect } : {} }
+  }
+  const roles = to.meta.roles
+  if (roles && !roles.includes(user.role)) {
+    const home = landingPath(user.role)
+    return to.path === home ? true : home
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} - 党建工作平台` : '党建工作平台'
+})
+
+export default router
