@@ -51,6 +51,9 @@ build/gen/assets.c: build/embed web/dist/index.html
 
 web: web/dist/index.html
 
+# The code lists are embedded with .incbin: rebuild when a data file changes.
+$(REL)/lib/model/codes.o $(ASAN)/lib/model/codes.o $(FUZZ)/lib/model/codes.o: $(wildcard data/codelists/*.tsv)
+
 # ---- release build --------------------------------------------------------------------------
 REL_OBJ := $(LIB_SRC:%.c=$(REL)/%.o) $(REL)/build/gen/assets.o
 $(REL)/%.o: %.c | build/.deps-ok

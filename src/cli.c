@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "dj/log.h"
+#include "dj/schema.h"
 #include "cli.h"
 #include "dj/banned.h"
 
@@ -70,13 +71,41 @@ struct dj_actor cli_actor(void)
 
 int cli_open_db(const char *path, struct dj_db **db)
 {
-	dj_rc rc = dj_db_open(path, 1, 0, db);
+	dj_rc rc = dj_schema_open(path, 1, 0, db);
 	if (rc == DJ_ERR_NOTFOUND) {
 		fprintf(stderr, "错误：数据库不存在：%s（请先运行 dangjian init）\n", path);
 		return 1;
 	}
 	if (rc) {
 		fprintf(stderr, "错误：无法打开数据库 %s：%s\n", path, dj_rc_message(rc));
+		return 1;
+	}
+	return 0;
+}
+
+int64_t cli_count_members(struct dj_db *db)
+{
+	struct dj_db_conn *c;
+	struct dj_stmt *s;
+	int64_t n = 0;
+	if (dj_db_reader(db, &c))
+		return 0;
+	if (!dj_db_prepare(c, "SELECT COUNT(*) FROM members", &s)) {
+		if (dj_stmt_step(s) == DJ_ROW)
+			n = dj_stmt_int(s, 0);
+		dj_stmt_reset(s);
+	}
+	dj_db_release(c);
+	return n;
+}
+
+int cli_open_pii(const char *db_path, int create, struct dj_pii **pii)
+{
+	char path[4096];
+	dj_pii_default_path(db_path, path, sizeof(path));
+	dj_rc rc = dj_pii_open(path, create, pii);
+	if (rc) {
+		fprintf(stderr, "错误：无法读取个人信息加密密钥 %s：%s\n", path, dj_rc_message(rc));
 		return 1;
 	}
 	return 0;

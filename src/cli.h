@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "dj/auth.h"
 #include "dj/db.h"
+#include "dj/pii.h"
 
 /** One subcommand: argv[0] is the subcommand name. Returns the process exit code. */
 struct cli_cmd {
@@ -29,6 +30,11 @@ void cli_root_scope(struct dj_scope *sc);
 struct dj_actor cli_actor(void);
 /** Open the store at path for a command (creates nothing); prints errors. */
 int cli_open_db(const char *path, struct dj_db **db);
+
+/** Number of member rows (0 on error), to decide whether a missing PII key may be created. */
+int64_t cli_count_members(struct dj_db *db);
+/** Open (creating if allowed) the PII key beside db_path; prints errors. */
+int cli_open_pii(const char *db_path, int create, struct dj_pii **pii);
 
 int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);

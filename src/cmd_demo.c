@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "dj/demo.h"
 #include "dj/slice.h"
+#include "dj/schema.h"
 #include "cli.h"
 #include "dj/banned.h"
 
@@ -34,7 +35,7 @@ int cmd_demo(int argc, char **argv)
 		return cli_usage_error(usage, "缺少 --db");
 	if (s && dj_parse_int_str(s, 0, INT64_MAX, &seed))
 		return cli_usage_error(usage, "--seed 应为非负整数");
-	dj_rc rc = dj_db_open(path, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &db);
+	dj_rc rc = dj_schema_open(path, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &db);
 	if (rc == DJ_ERR_CONFLICT) {
 		fprintf(stderr, "错误：数据库已存在，拒绝覆盖：%s\n", path);
 		return 1;

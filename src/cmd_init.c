@@ -1,6 +1,7 @@
 /* cmd_init.c — `dangjian init`: a new database with its schema and root organization. */
 #include <stdio.h>
 #include "dj/org.h"
+#include "dj/schema.h"
 #include "cli.h"
 #include "dj/banned.h"
 
@@ -18,7 +19,7 @@ int cmd_init(int argc, char **argv)
 	const char *path = cli_opt(argc, argv, "--db"), *name = cli_opt(argc, argv, "--org-name");
 	if (!path || !name || !*name)
 		return cli_usage_error(usage, "缺少 --db 或 --org-name");
-	dj_rc rc = dj_db_open(path, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &db);
+	dj_rc rc = dj_schema_open(path, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &db);
 	if (rc == DJ_ERR_CONFLICT) {
 		fprintf(stderr, "错误：数据库已存在，拒绝覆盖：%s\n", path);
 		return 1;

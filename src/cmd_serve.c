@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include "dj/api.h"
 #include "dj/log.h"
+#include "dj/pii.h"
+#include "dj/schema.h"
 #include "cli.h"
 #include "dj/banned.h"
 
@@ -15,6 +17,25 @@ static const char usage[] =
 	"  --port N        端口（默认 8080；0 表示任选空闲端口）\n"
 	"  --threads N     工作线程数（默认 CPU 核数）\n"
 	"启动后在标准输出打印一行 \"listening on http://ADDR:PORT\"；收到 SIGTERM/SIGINT 时处理完进行中的请求后退出（退出码 0）。\n";
+
+/* The PII key: required once members exist (a lost key must not be silently replaced). */
+static int load_pii_key(const struct dj_config *cfg, struct dj_db *db, struct dj_pii **pii)
+{
+	char path[4096];
+	if (cfg->key_file)
+		snprintf(path, sizeof(path), "%s", cfg->key_file);
+	else
+		dj_pii_default_path(cfg->db_path, path, sizeof(path));
+	dj_rc rc = dj_pii_open(path, 0, pii);
+	if (rc == DJ_ERR_NOTFOUND && cli_count_members(db) == 0)
+		rc = dj_pii_open(path, 1, pii);
+	if (rc) {
+		fprintf(stderr, "错误：无法读取个人信息加密密钥 %s（%s）。密钥丢失时已加密的身份证号和电话无法解密，请从备份恢复密钥文件。\n",
+			path, dj_rc_message(rc));
+		return 1;
+	}
+	return 0;
+}
 
 int cmd_serve(int argc, char **argv)
 {
@@ -59,14 +80,17 @@ int cmd_serve(int argc, char **argv)
 	dj_db_close(app.db);
 	app.db = NULL;
 	/* One reader per worker thread, so a request never waits for a connection. */
-	if (dj_db_open(cfg.db_path, cfg.threads, 0, &app.db)) {
+	if (dj_schema_open(cfg.db_path, cfg.threads, 0, &app.db)) {
 		fprintf(stderr, "错误：无法打开数据库 %s\n", cfg.db_path);
 		goto out;
 	}
+	if (load_pii_key(&cfg, app.db, &app.pii))
+		goto out;
 	app.metrics = dj_metrics_new(nroutes);
 	code = dj_http_serve(&app, routes, nroutes) == DJ_OK ? 0 : 1;
 out:
 	dj_metrics_free(app.metrics);
+	dj_pii_free(app.pii);
 	dj_db_close(app.db);
 	dj_config_release(&cfg);
 	return code;

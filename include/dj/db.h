@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "dj/rc.h"
+#include "dj/strbuf.h"
 
 struct dj_db;      /* the store: one writer + a pool of readers */
 struct dj_db_conn; /* one connection, held by one thread at a time */
@@ -66,6 +67,18 @@ int64_t dj_db_last_id(struct dj_db_conn *c);
 dj_rc dj_db_exec_sql(struct dj_db_conn *c, const char *sql);
 /** Last backend error text for logs (never shown to users). */
 const char *dj_db_errmsg(struct dj_db_conn *c);
+
+/** One schema migration: SQL text, or a function that appends DDL (entity descriptors). */
+struct dj_migration {
+	int version;
+	const char *name;
+	const char *sql;
+	void (*ddl)(struct dj_strbuf *sb);
+};
+
+/** Apply the given migrations above the current version, in one transaction. dj_db_open
+ *  applies the foundation's own (version 1); lib/domain/schema.c applies the rest. */
+dj_rc dj_db_apply_migrations(struct dj_db *db, const struct dj_migration *m, size_t n);
 
 /** Schema version after migrations. */
 int dj_db_schema_version(struct dj_db *db);

@@ -2,6 +2,7 @@
 #ifndef DJ_API_INT_H
 #define DJ_API_INT_H
 #include "dj/http.h"
+#include "dj/model.h"
 
 dj_rc api_health(struct dj_req *r);
 dj_rc api_openapi(struct dj_req *r);
@@ -15,6 +16,24 @@ dj_rc api_users_list(struct dj_req *r);
 dj_rc api_users_create(struct dj_req *r);
 dj_rc api_users_patch(struct dj_req *r);
 dj_rc api_audit_list(struct dj_req *r);
+
+dj_rc api_meta(struct dj_req *r);
+dj_rc api_members_list(struct dj_req *r);
+dj_rc api_members_create(struct dj_req *r);
+dj_rc api_member_get(struct dj_req *r);
+dj_rc api_member_patch(struct dj_req *r);
+dj_rc api_member_delete(struct dj_req *r);
+dj_rc api_member_records_list(struct dj_req *r);
+dj_rc api_member_records_create(struct dj_req *r);
+dj_rc api_member_record_patch(struct dj_req *r);
+dj_rc api_member_record_delete(struct dj_req *r);
+
+/** A model context for the request on connection c (arena, scope, actor, PII key). */
+void api_model_ctx(struct dj_req *r, struct dj_db_conn *c, struct dj_actor *who, struct dj_model_ctx *x);
+/** Fail with a model validation error (422 naming the field, 409 for conflicts). */
+dj_rc api_model_fail(struct dj_req *r, dj_rc rc, const struct dj_model_err *err);
+/** Lookup function over the request's query string, for dj_model_list_query_parse. */
+const char *api_query_param(const void *req, const char *name);
 
 /** Borrow a reader for the request or fail it (503). */
 dj_rc api_reader(struct dj_req *r, struct dj_db_conn **c);

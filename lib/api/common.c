@@ -71,3 +71,25 @@ dj_rc api_int(struct dj_req *r, json_t *obj, const char *key, bool required, int
 		*present = true;
 	return DJ_OK;
 }
+
+void api_model_ctx(struct dj_req *r, struct dj_db_conn *c, struct dj_actor *who, struct dj_model_ctx *x)
+{
+	*who = dj_req_actor(r);
+	x->c = c;
+	x->sc = &r->user->scope;
+	x->who = who;
+	x->pii = r->app->pii;
+	x->a = &r->arena;
+}
+
+dj_rc api_model_fail(struct dj_req *r, dj_rc rc, const struct dj_model_err *err)
+{
+	if (rc == DJ_ERR_INVALID || (rc == DJ_ERR_CONFLICT && err->msg[0]))
+		return dj_req_fail(r, rc, err->field, "%s", err->msg[0] ? err->msg : dj_rc_message(rc));
+	return dj_req_fail(r, rc, NULL, NULL);
+}
+
+const char *api_query_param(const void *req, const char *name)
+{
+	return dj_req_query(req, name);
+}

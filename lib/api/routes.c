@@ -9,6 +9,7 @@
 #define T_SESSION "登录会话"
 #define T_ORG "党组织"
 #define T_USER "账号管理"
+#define T_MEMBER "党员"
 #define T_AUDIT "审计日志"
 
 static const struct dj_route routes[] = {
@@ -22,6 +23,23 @@ static const struct dj_route routes[] = {
 	{ "GET", "/api/v1/dashboard", api_dashboard, 0, BUSINESS | DJ_ROLE_MEMBER, T_ORG, "首页统计（本级及下级）", NULL },
 	{ "GET", "/api/v1/orgs/{id}", api_org_get, 0, BUSINESS, T_ORG, "党组织详情", NULL },
 	{ "GET", "/api/v1/orgs/{id}/children", api_org_children, 0, BUSINESS, T_ORG, "下级党组织（分页）", NULL },
+	{ "GET", "/api/v1/meta", api_meta, 0, ANYONE, T_SYS, "实体与字段说明、代码表（供界面生成表单和表格）", NULL },
+	{ "GET", "/api/v1/members", api_members_list, 0, BUSINESS | DJ_ROLE_MEMBER, T_MEMBER,
+	  "党员列表（org_id、subtree、q、status、category 等筛选，sort、分页）", NULL },
+	{ "POST", "/api/v1/members", api_members_create, 0, BUSINESS, T_MEMBER, "新增党员", "member" },
+	{ "GET", "/api/v1/members/{id}", api_member_get, 0, BUSINESS | DJ_ROLE_MEMBER, T_MEMBER,
+	  "党员详情（reveal=1 显示完整身份证号和电话，记入审计）", NULL },
+	{ "PATCH", "/api/v1/members/{id}", api_member_patch, 0, BUSINESS, T_MEMBER, "修改党员信息", "member" },
+	{ "DELETE", "/api/v1/members/{id}", api_member_delete, 0, BUSINESS, T_MEMBER, "删除党员（软删除，须填原因）",
+	  "{\"reason\"}" },
+	{ "GET", "/api/v1/members/{id}/records/{kind}", api_member_records_list, 0, BUSINESS | DJ_ROLE_MEMBER, T_MEMBER,
+	  "党员子记录：rewards 奖惩、positions 职务、family 家庭成员、abroad 出国出境", NULL },
+	{ "POST", "/api/v1/members/{id}/records/{kind}", api_member_records_create, 0, BUSINESS, T_MEMBER, "新增子记录",
+	  "record" },
+	{ "PATCH", "/api/v1/members/{id}/records/{kind}/{rid}", api_member_record_patch, 0, BUSINESS, T_MEMBER,
+	  "修改子记录", "record" },
+	{ "DELETE", "/api/v1/members/{id}/records/{kind}/{rid}", api_member_record_delete, 0, BUSINESS, T_MEMBER,
+	  "删除子记录", NULL },
 	{ "GET", "/api/v1/users", api_users_list, 0, DJ_ROLE_SECADMIN, T_USER, "账号列表", NULL },
 	{ "POST", "/api/v1/users", api_users_create, 0, DJ_ROLE_SECADMIN, T_USER, "新建账号",
 	  "{\"username\",\"password\",\"role\",\"org_id\"}" },

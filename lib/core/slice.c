@@ -78,8 +78,11 @@ dj_rc dj_parse_int_str(const char *s, int64_t min, int64_t max, int64_t *out)
 
 dj_rc dj_parse_yuan(const char *s, int64_t *fen_out)
 {
-	const char *dot = strchr(s, '.');
 	int64_t yuan = 0, fen = 0;
+	/* Amounts are never negative; without this "-0.5" parsed as 0 元 + 50 分. */
+	if (!s || s[0] == '-')
+		return DJ_ERR_INVALID;
+	const char *dot = strchr(s, '.');
 	size_t ilen = dot ? (size_t)(dot - s) : strlen(s);
 	if (dj_parse_int(s, ilen, 0, INT64_MAX / 1000, &yuan))
 		return DJ_ERR_INVALID;

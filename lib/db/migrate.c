@@ -5,13 +5,7 @@
 #include "db_int.h"
 #include "dj/banned.h"
 
-struct migration {
-	int version;
-	const char *name;
-	const char *sql;
-};
-
-static const struct migration migrations[] = {
+static const struct dj_migration migrations[] = {
 	{ 1, "foundation: orgs, users, sessions, audit, settings",
 	  "CREATE TABLE orgs ("
 	  " id INTEGER PRIMARY KEY,"
@@ -86,10 +80,16 @@ static const struct migration migrations[] = {
 	  " key TEXT PRIMARY KEY,"
 	  " value TEXT NOT NULL,"
 	  " updated_at TEXT NOT NULL"
-	  ") STRICT;" },
+	  ") STRICT;",
+	  NULL },
 };
 
 dj_rc dj_db_migrate(struct dj_db *db)
+{
+	return dj_db_apply_migrations(db, migrations, sizeof(migrations) / sizeof(migrations[0]));
+}
+
+dj_rc dj_db_apply_migrations(struct dj_db *db, const struct dj_migration *list, size_t n)
 {
 	struct dj_db_conn *c;
 	struct dj_stmt *s;
@@ -107,11 +107,18 @@ dj_rc dj_db_migrate(struct dj_db *db)
 	if (dj_stmt_step(s) == DJ_ROW)
 		current = (int)dj_stmt_int(s, 0);
 	dj_stmt_reset(s);
-	for (size_t i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
-		const struct migration *m = &migrations[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct dj_migration *m = &list[i];
 		if (m->version <= current)
 			continue;
-		rc = dj_db_exec_sql(c, m->sql);
+		if (m->ddl) {
+			struct dj_strbuf sb = DJ_STRBUF_INIT;
+			m->ddl(&sb);
+			rc = dj_db_exec_sql(c, sb.buf);
+			dj_strbuf_release(&sb);
+		} else {
+			rc = dj_db_exec_sql(c, m->sql);
+		}
 		if (rc) {
 			dj_log_error("migration_failed", "version=%d err=\"%s\"", m->version, dj_db_errmsg(c));
 			goto fail;

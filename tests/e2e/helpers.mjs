@@ -47,19 +47,35 @@ export function runCli(args, { input } = {}) {
 }
 
 /**
- * Start a real server for one test file: temp dir, `init` (root org), the given accounts
+ * Start a real server for one test file: temp dir, `init` (root org) or, with demo: true,
+ * `demo --seed 1` (the fictional county and its printed logins), then the given accounts
  * ([{username, password, role, org?}], org defaults to the root) and `serve` on a free port.
- * Resolves to {baseUrl, rootOrgId, dir, db, stop()}; stop() sends SIGTERM and resolves to the
- * exit code (null plus a thrown error if it has to be killed).
+ * Resolves to {baseUrl, rootOrgId, logins, dir, db, stop()}; stop() sends SIGTERM and resolves
+ * to the exit code, or throws if the server has to be killed.
  */
-export async function startServer({ orgName = '测试县委', users = [] } = {}) {
+export async function startServer({ orgName = '测试县委', users = [], demo = false } = {}) {
   if (!existsSync(DJ_BIN)) throw new Error(`server binary not found: ${DJ_BIN} (run make, or set DJ_BIN)`)
   const dir = await mkdtemp(join(tmpdir(), 'dj-e2e-'))
   const db = join(dir, 't.db')
   try {
-    const out = await runCli(['init', '--db', db, '--org-name', orgName])
-    if (!/^\d+$/.test(out)) throw new Error(`init should print only the root org id, printed: ${JSON.stringify(out)}`)
-    const rootOrgId = Number(out)
+    let rootOrgId
+    let logins = []
+    if (demo) {
+      const out = await runCli(['demo', '--db', db, '--seed', '1'])
+      const lines = out.split('\n')
+      const last = lines[lines.length - 1].trim()
+      if (!/^\d+$/.test(last)) throw new Error(`demo should end with the root org id, printed: ${JSON.stringify(out)}`)
+      rootOrgId = Number(last)
+      // "  username  password  role  说明" lines
+      for (const line of lines) {
+        const m = /^\s+(\S+)\s+(\S+)\s+(admin|org_admin|member|secadmin|auditor)(\s|$)/.exec(line)
+        if (m) logins.push({ username: m[1], password: m[2], role: m[3] })
+      }
+    } else {
+      const out = await runCli(['init', '--db', db, '--org-name', orgName])
+      if (!/^\d+$/.test(out)) throw new Error(`init should print only the root org id, printed: ${JSON.stringify(out)}`)
+      rootOrgId = Number(out)
+    }
     for (const u of users) {
       const org = String(u.org ?? rootOrgId)
       await runCli(['user', 'add', '--db', db, '--username', u.username, '--role', u.role, '--org', org, '--password-stdin'], {
@@ -70,6 +86,7 @@ export async function startServer({ orgName = '测试县委', users = [] } = {})
     return {
       ...server,
       rootOrgId,
+      logins,
       dir,
       db,
       async stop() {

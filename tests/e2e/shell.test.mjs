@@ -159,7 +159,7 @@ describe('web shell', { timeout: 55000 }, () => {
     assert.equal(api.status, 200)
     const logins = api.body.items.filter((e) => e.actor_name === USERS.orgAdmin.username && /login|session/i.test(e.action))
     assert.ok(logins.length >= 1, 'the API lists zuzhi_admin logins: ' + JSON.stringify(api.body.items.slice(0, 5)))
-    const loginRow = rows.filter({ hasText: USERS.orgAdmin.username }).first()
+    const loginRow = rows.filter({ hasText: USERS.orgAdmin.username }).filter({ hasText: /登录/ }).first()
     await loginRow.waitFor()
 
     // Filtering by actor narrows the table to that user.

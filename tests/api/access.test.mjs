@@ -1,0 +1,303 @@
+// access.test.mjs — who may call what: a generated role × route matrix over the demo county,
+// and org-subtree scope for the township org_admin and for a township-scoped secadmin.
+import { before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  startServer, serverTest, api, session, addUser, errorShapeProblem, DEMO_PASSWORD,
+} from '../lib/server.mjs'
+
+// role → demo account
+const ACCOUNTS = { admin: 'admin', org_admin: 'chengguan', member: 'dangyuan', secadmin: 'secadmin', auditor: 'auditor' }
+const ROLES = Object.keys(ACCOUNTS)
+const ALL = ROLES
+const PUBLIC = 'public'
+
+// The route table of lib/api/routes.c with its access rule (who gets through the role check).
+// make(ctx, role) → {path, body}; ctx has the sessions and ids.
+const ROUTES = [
+  { method: 'GET', pattern: '/api/v1/health', roles: PUBLIC },
+  { method: 'GET', pattern: '/api/v1/openapi.json', roles: PUBLIC },
+  { method: 'GET', pattern: '/metrics', roles: PUBLIC },
+  {
+    // public, but these credentials are wrong: everybody (and nobody) gets the same 401
+    method: 'POST', pattern: '/api/v1/session', roles: PUBLIC, status: 401,
+    make: () => ({ body: { username: 'nobody_here', password: 'Wrong#pass1' } }),
+  },
+  { method: 'GET', pattern: '/api/v1/session', roles: ALL },
+  { method: 'DELETE', pattern: '/api/v1/session', roles: ALL, last: true },
+  { method: 'GET', pattern: '/api/v1/dashboard', roles: ['admin', 'org_admin', 'member'] },
+  {
+    method: 'GET', pattern: '/api/v1/orgs/{id}', roles: ['admin', 'org_admin'],
+    make: (ctx, role) => ({ path: `/api/v1/orgs/${ctx.ownOrg(role)}` }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/orgs/{id}/children', roles: ['admin', 'org_admin'],
+    make: (ctx, role) => ({ path: `/api/v1/orgs/${ctx.ownOrg(role)}/children` }),
+  },
+  { method: 'GET', pattern: '/api/v1/users', roles: ['secadmin'] },
+  {
+    method: 'POST', pattern: '/api/v1/users', roles: ['secadmin'], okStatus: 201,
+    make: (ctx, role) => ({
+      body: { username: `matrix_${role}`, password: 'Matr1x#pass', role: 'member', org_id: ctx.rootId },
+    }),
+  },
+  {
+    method: 'PATCH', pattern: '/api/v1/users/{id}', roles: ['secadmin'],
+    make: (ctx) => ({ path: `/api/v1/users/${ctx.ids.dangyuan}`, body: { disabled: false } }),
+  },
+  { method: 'GET', pattern: '/api/v1/audit', roles: ['auditor'] },
+]
+
+let srv
+const sess = {} // role → client
+const ids = {} // username → user id
+let townships = [] // root's children [{id, name, ...}]
+let own // chengguan's township org
+const t = serverTest(() => srv)
+
+const ctx = {
+  get rootId() {
+    return srv.rootId
+  },
+  ids,
+  ownOrg: (role) => sess[role].user.org_id,
+}
+
+before(async () => {
+  srv = await startServer({ demo: true })
+  for (const role of ROLES) {
+    sess[role] = await session(srv.base, ACCOUNTS[role], DEMO_PASSWORD)
+    ids[ACCOUNTS[role]] = sess[role].user.id
+  }
+  const r = await sess.admin.get(`/api/v1/orgs/${srv.rootId}/children?per_page=200`)
+  assert.equal(r.status, 200)
+  townships = r.body.items
+  own = townships.find((o) => o.id === sess.org_admin.user.org_id)
+})
+after(async () => {
+  if (!srv) return
+  assert.equal(await srv.stop(), 0)
+  srv.assertClean()
+})
+
+function expected(route, role) {
+  if (route.roles === PUBLIC) return route.status ?? 200
+  if (role === 'anonymous') return 401
+  return route.roles.includes(role) ? route.okStatus ?? 200 : 403
+}
+
+function matrixCase(route, role) {
+  const exp = expected(route, role)
+  t(`${role.padEnd(9)} ${route.method} ${route.pattern} → ${exp}`, async () => {
+    const m = route.make ? route.make(ctx, role === 'anonymous' ? 'admin' : role) : {}
+    const path = m.path ?? route.pattern
+    const s = role === 'anonymous' ? {} : sess[role]
+    const r = await api(srv.base, route.method, path, { cookie: s.cookie, csrf: s.csrf, body: m.body })
+    assert.equal(r.status, exp, `${route.method} ${path} as ${role}: ${JSON.stringify(r.body)}`)
+    if (exp >= 400) {
+      assert.equal(errorShapeProblem(r.body), null, errorShapeProblem(r.body))
+      if (exp === 403) assert.equal(r.body.error.code, 'forbidden')
+      if (exp === 401 && route.roles !== PUBLIC) assert.equal(r.body.error.code, 'unauthorized')
+    }
+  })
+}
+
+t('the matrix covers every documented operation', async () => {
+  const r = await api(srv.base, 'GET', '/api/v1/openapi.json')
+  const have = new Set(ROUTES.map((x) => `${x.method} ${x.pattern}`))
+  for (const [p, ops] of Object.entries(r.body.paths)) {
+    for (const m of Object.keys(ops)) assert.ok(have.has(`${m.toUpperCase()} ${p}`), `${m} ${p} lacks a matrix row`)
+    // and the documented x-roles agree with this table
+    for (const [m, op] of Object.entries(ops)) {
+      const row = ROUTES.find((x) => x.pattern === p && x.method === m.toUpperCase())
+      if (row.roles === PUBLIC) assert.equal(op['x-roles'], undefined, `${m} ${p} is public`)
+      else assert.deepEqual([...op['x-roles']].sort(), [...row.roles].sort(), `${m} ${p} x-roles`)
+    }
+  }
+})
+
+for (const route of ROUTES.filter((r) => !r.last)) {
+  for (const role of [...ROLES, 'anonymous']) matrixCase(route, role)
+}
+
+// ---- scope: the township org_admin -------------------------------------------------------------
+
+t('the demo county has 12 townships under the root and chengguan is in 城关镇', async () => {
+  const towns = townships.filter((o) => /(镇|乡)委员会$/.test(o.name))
+  assert.equal(towns.length, 12)
+  assert.ok(own, 'chengguan org is a child of the root')
+  assert.match(own.name, /城关镇/)
+  assert.equal(sess.org_admin.user.role, 'org_admin')
+})
+
+t('org_admin: the root and its children list are 404, like an unknown id', async () => {
+  const cg = sess.org_admin
+  const unknown = await cg.get('/api/v1/orgs/99999999')
+  assert.equal(unknown.status, 404)
+  for (const p of [`/api/v1/orgs/${srv.rootId}`, `/api/v1/orgs/${srv.rootId}/children`]) {
+    const r = await cg.get(p)
+    assert.equal(r.status, 404, p)
+    assert.deepEqual(r.body, unknown.body, 'no difference between out of scope and absent')
+  }
+})
+
+t('org_admin: every other township (and working committee) is 404, with its children', async () => {
+  const cg = sess.org_admin
+  const others = townships.filter((o) => o.id !== own.id)
+  assert.ok(others.filter((o) => /(镇|乡)委员会$/.test(o.name)).length === 11, '11 other townships')
+  for (const o of others) {
+    const r = await cg.get(`/api/v1/orgs/${o.id}`)
+    assert.equal(r.status, 404, `${o.name} (${o.id})`)
+    assert.equal(r.body.error.code, 'not_found')
+    const c = await cg.get(`/api/v1/orgs/${o.id}/children`)
+    assert.equal(c.status, 404, `children of ${o.name}`)
+    // and one level further down
+    const sub = await sess.admin.get(`/api/v1/orgs/${o.id}/children?per_page=1`)
+    if (sub.body.items.length) {
+      const g = await cg.get(`/api/v1/orgs/${sub.body.items[0].id}`)
+      assert.equal(g.status, 404, `grandchild ${sub.body.items[0].name} of ${o.name}`)
+    }
+  }
+})
+
+t('org_admin: its own township, all its children and their children are 200', async () => {
+  const cg = sess.org_admin
+  const r = await cg.get(`/api/v1/orgs/${own.id}`)
+  assert.equal(r.status, 200)
+  assert.equal(r.body.id, own.id)
+  assert.equal(r.body.parent_id, srv.rootId)
+  const c = await cg.get(`/api/v1/orgs/${own.id}/children?per_page=200`)
+  assert.equal(c.status, 200)
+  assert.equal(c.body.total, c.body.items.length)
+  assert.equal(c.body.total, r.body.children_count)
+  assert.ok(c.body.total > 10)
+  for (const ch of c.body.items) {
+    assert.equal(ch.parent_id, own.id)
+    assert.ok(ch.path.startsWith(r.body.path), `${ch.path} under ${r.body.path}`)
+    const g = await cg.get(`/api/v1/orgs/${ch.id}`)
+    assert.equal(g.status, 200, ch.name)
+    const gc = await cg.get(`/api/v1/orgs/${ch.id}/children`)
+    assert.equal(gc.status, 200, `children of ${ch.name}`)
+    assert.equal(gc.body.total, ch.children_count)
+  }
+})
+
+t('org_admin dashboard counts only its township', async () => {
+  const mine = await sess.org_admin.get('/api/v1/dashboard')
+  const all = await sess.admin.get('/api/v1/dashboard')
+  assert.equal(mine.status, 200)
+  assert.equal(mine.body.org.id, own.id)
+  assert.equal(all.body.org.id, srv.rootId)
+  assert.ok(mine.body.orgs_total > 1 && mine.body.orgs_total < all.body.orgs_total)
+  // accounts in 城关镇: chengguan and dangyuan
+  assert.equal(mine.body.accounts_total, 2)
+})
+
+t('admin reaches every organization under the root, paging the children list', async () => {
+  const a = sess.admin
+  for (const o of townships) assert.equal((await a.get(`/api/v1/orgs/${o.id}`)).status, 200, o.name)
+  const p1 = await a.get(`/api/v1/orgs/${srv.rootId}/children?per_page=5&page=1`)
+  const p4 = await a.get(`/api/v1/orgs/${srv.rootId}/children?per_page=5&page=4`)
+  assert.equal(p1.body.total, townships.length)
+  assert.equal(p1.body.items.length, 5)
+  assert.equal(p1.body.page, 1)
+  assert.equal(p1.body.per_page, 5)
+  assert.equal(p4.body.items.length, townships.length - 15)
+  assert.deepEqual(p1.body.items.map((o) => o.id), townships.slice(0, 5).map((o) => o.id))
+  const beyond = await a.get(`/api/v1/orgs/${srv.rootId}/children?page=99`)
+  assert.equal(beyond.status, 200)
+  assert.equal(beyond.body.items.length, 0)
+  for (const q of ['per_page=201', 'per_page=0', 'page=0', 'page=x', 'per_page=-1']) {
+    const r = await a.get(`/api/v1/orgs/${srv.rootId}/children?${q}`)
+    assert.equal(r.status, 422, q)
+    assert.match(r.body.error.field, /^(page|per_page)$/)
+  }
+})
+
+t('bad org ids are 404', async () => {
+  for (const id of ['0', '-1', 'abc', '1.5', '99999999999999999999999', '%20']) {
+    const r = await sess.admin.get(`/api/v1/orgs/${id}`)
+    assert.equal(r.status, 404, id)
+    assert.equal(errorShapeProblem(r.body), null)
+  }
+})
+
+// ---- scope: secadmin --------------------------------------------------------------------------
+
+t('the root secadmin lists every demo account', async () => {
+  const r = await sess.secadmin.get('/api/v1/users?per_page=200')
+  assert.equal(r.status, 200)
+  const names = r.body.items.map((u) => u.username)
+  for (const n of Object.values(ACCOUNTS)) assert.ok(names.includes(n), n)
+  assert.equal(r.body.total, r.body.items.length)
+  for (const u of r.body.items) assert.ok(!('password_hash' in u) && !('password' in u))
+})
+
+t('a township secadmin sees and manages only accounts of its township', async () => {
+  const tsecId = await addUser(srv.db, { username: 'tsec', role: 'secadmin', org: own.id, password: 'Twn#sec2026' })
+  const tsec = await session(srv.base, 'tsec', 'Twn#sec2026')
+  assert.equal(tsec.user.org_id, own.id)
+
+  // list: only 城关镇 accounts
+  const l = await tsec.get('/api/v1/users?per_page=200')
+  assert.equal(l.status, 200)
+  assert.deepEqual(l.body.items.map((u) => u.username).sort(), ['chengguan', 'dangyuan', 'tsec'])
+  assert.equal(l.body.total, 3)
+  assert.equal((await tsec.get('/api/v1/users?q=admin')).body.total, 0, 'root accounts are not found by name either')
+
+  // create: only inside the township subtree
+  const body = (name, org_id) => ({ username: name, password: 'T0wn#member', role: 'member', org_id })
+  let r = await tsec.post('/api/v1/users', body('t_root', srv.rootId))
+  assert.equal(r.status, 422, JSON.stringify(r.body))
+  assert.equal(r.body.error.field, 'org_id')
+  for (const o of townships.filter((x) => x.id !== own.id)) {
+    r = await tsec.post('/api/v1/users', body(`t_other_${o.id}`, o.id))
+    assert.equal(r.status, 422, `${o.name}: ${JSON.stringify(r.body)}`)
+    assert.equal(r.body.error.field, 'org_id')
+  }
+  r = await tsec.post('/api/v1/users', body('t_own', own.id))
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+  const kids = await sess.admin.get(`/api/v1/orgs/${own.id}/children?per_page=1`)
+  r = await tsec.post('/api/v1/users', body('t_branch', kids.body.items[0].id))
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+  const tBranch = r.body.id
+
+  // patch: accounts outside are 404; moving an account outside the subtree is refused
+  r = await tsec.patch(`/api/v1/users/${ids.admin}`, { disabled: true })
+  assert.equal(r.status, 404, JSON.stringify(r.body))
+  r = await tsec.patch(`/api/v1/users/${ids.secadmin}`, { password: 'Takeover#2026' })
+  assert.equal(r.status, 404)
+  r = await tsec.patch(`/api/v1/users/${tBranch}`, { org_id: srv.rootId })
+  assert.equal(r.status, 422)
+  assert.equal(r.body.error.field, 'org_id')
+  r = await tsec.patch(`/api/v1/users/${tBranch}`, { org_id: own.id })
+  assert.equal(r.status, 200, JSON.stringify(r.body))
+  assert.equal(r.body.org_id, own.id)
+
+  // the root accounts are still fine
+  assert.equal((await sess.admin.get('/api/v1/session')).status, 200)
+  const all = await sess.secadmin.get('/api/v1/users?per_page=200')
+  const names = all.body.items.map((u) => u.username)
+  assert.ok(names.includes('t_own') && names.includes('t_branch') && names.includes('tsec'))
+  assert.ok(!names.some((n) => n.startsWith('t_root') || n.startsWith('t_other')))
+  assert.ok(tsecId > 0)
+})
+
+t('the auditor reads the whole county audit log, including CLI-created accounts', async () => {
+  const r = await sess.auditor.get('/api/v1/audit?action=user.create&per_page=200')
+  assert.equal(r.status, 200)
+  const names = r.body.items.map((e) => e.after && e.after.username)
+  assert.ok(names.includes('tsec') && names.includes('t_own') && names.includes('admin'))
+})
+
+// Logging out last, so the sessions above stay valid.
+for (const route of ROUTES.filter((r) => r.last)) {
+  for (const role of [...ROLES, 'anonymous']) matrixCase(route, role)
+}
+
+t('after logout every role is 401 everywhere but the public routes', async () => {
+  for (const role of ROLES) {
+    const r = await sess[role].get('/api/v1/session')
+    assert.equal(r.status, 401, role)
+  }
+})
