@@ -44,12 +44,20 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "错误：无法创建数据库 %s：%s\n", path, dj_rc_message(rc));
 		return 1;
 	}
-	rc = dj_demo_build(db, (uint64_t)seed, &root);
+	struct dj_pii *pii = NULL;
+	int64_t members = 0;
+	if (cli_open_pii(path, 1, &pii)) {
+		dj_db_close(db);
+		return 1;
+	}
+	rc = dj_demo_build(db, pii, (uint64_t)seed, &root, &members);
+	dj_pii_free(pii);
 	dj_db_close(db);
 	if (rc) {
 		fprintf(stderr, "错误：生成演示数据失败：%s\n", dj_rc_message(rc));
 		return 1;
 	}
+	fprintf(stderr, "演示县已生成：%lld 名党员\n", (long long)members);
 	print_logins();
 	printf("%lld\n", (long long)root);
 	return 0;

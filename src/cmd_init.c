@@ -29,6 +29,12 @@ int cmd_init(int argc, char **argv)
 		return 1;
 	}
 	struct dj_actor who = cli_actor();
+	struct dj_pii *pii = NULL;
+	if (cli_open_pii(path, 1, &pii)) { /* the PII key is created with the database */
+		dj_db_close(db);
+		return 1;
+	}
+	dj_pii_free(pii);
 	rc = dj_db_begin(db, &c);
 	if (!rc) {
 		rc = dj_org_create_root(c, &who, name, &id);

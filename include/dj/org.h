@@ -7,6 +7,8 @@
 #include "dj/db.h"
 #include "dj/json.h"
 #include "dj/scope.h"
+#include "dj/date.h"
+#include "dj/model.h"
 
 /** One organization; strings live in the arena passed to the reading call. */
 struct dj_org {
@@ -34,6 +36,38 @@ dj_rc dj_org_create_root(struct dj_db_conn *c, const struct dj_actor *who, const
 dj_rc dj_org_create_child(struct dj_db_conn *c, const struct dj_scope *sc, const struct dj_actor *who,
 			  int64_t parent_id, const char *name, const char *kind, const char *sector, int64_t sort_order,
 			  int64_t *id_out);
+/** The org descriptor: validation of writable org fields and /api/v1/meta (the table itself is
+ *  the foundation's; parent_id and paths are handled by the tree functions below). */
+extern const struct dj_entity dj_org_entity;
+
+/** Create an org under parent_id (in scope) from unpacked values of dj_org_entity; audited. */
+dj_rc dj_org_create(const struct dj_model_ctx *x, int64_t parent_id, const struct dj_value *vals, int64_t *id,
+		    struct dj_model_err *err);
+/** Update set fields of an org in scope; audited with before/after. */
+dj_rc dj_org_update(const struct dj_model_ctx *x, int64_t id, const struct dj_value *vals, struct dj_model_err *err);
+/** Move an org (with its whole subtree, members and counts) under new_parent: one transaction,
+ *  audited. The org must be inside the scope and not its root; the new parent must be in scope
+ *  and not inside the moved subtree. */
+dj_rc dj_org_move(const struct dj_model_ctx *x, int64_t id, int64_t new_parent, struct dj_model_err *err);
+
+/** Subtree statistics of active members as of a date (RULES.md STAT-3 bands), written as JSON. */
+dj_rc dj_org_stats(const struct dj_model_ctx *x, int64_t id, struct dj_date as_of, struct dj_jw *w);
+/** Pre-aggregated member counts of the scope's subtree (dashboard). */
+dj_rc dj_org_counts(struct dj_db_conn *c, const struct dj_scope *sc, int64_t *full, int64_t *probationary);
+
+/** Structure findings of one org (ORG-1, ORG-2, ORG-7, ORG-8, ORG-9, ORG-11), written as list items. */
+dj_rc dj_org_findings(const struct dj_model_ctx *x, int64_t id, struct dj_date today, struct dj_jw *w, int64_t *n);
+
+/** Committee terms (班子) of an org, newest first, with their members, as list items. */
+dj_rc dj_committee_list(const struct dj_model_ctx *x, int64_t org_id, struct dj_jw *w, int64_t *n);
+/** Register a new committee term (换届) from JSON {started_on, term_no?, election_method?,
+ *  remarks?, members:[{member_id?, name, post}]}: ends_on derived by ORG-9, the previous
+ *  current term is closed on started_on; audited. */
+dj_rc dj_committee_create(const struct dj_model_ctx *x, int64_t org_id, const json_t *body, int64_t *id,
+			  struct dj_model_err *err);
+/** Term length in years for an org by kind and sector (ORG-9). */
+int dj_committee_term_years(const char *kind, const char *sector);
+
 /** Write an org as a JSON object. */
 void dj_org_write_json(struct dj_jw *w, const struct dj_org *o);
 

@@ -1,4 +1,5 @@
 /* api_dashboard.c — the home page's figures: organizations and accounts in the caller's subtree. */
+#include "dj/org.h"
 #include "api_int.h"
 #include "dj/banned.h"
 
@@ -35,7 +36,7 @@ dj_rc api_dashboard(struct dj_req *r)
 {
 	struct dj_db_conn *c;
 	struct dj_jw *w = dj_req_jw(r);
-	int64_t orgs = 0, users = 0;
+	int64_t orgs = 0, users = 0, full = 0, prob = 0;
 	dj_rc rc = api_reader(r, &c);
 	if (rc)
 		return rc;
@@ -45,15 +46,27 @@ dj_rc api_dashboard(struct dj_req *r)
 	dj_jw_kint(w, "id", r->user->org_id);
 	dj_jw_kstr(w, "name", r->user->org_name);
 	dj_jw_obj_end(w);
+	if (r->user->role == DJ_ROLE_MEMBER) {
+		/* A member's scope is their own record: no subtree figures. */
+		dj_db_release(c);
+		dj_jw_kbool(w, "self_only", true);
+		dj_jw_kint(w, "member_id", r->user->member_id);
+		dj_jw_obj_end(w);
+		return DJ_OK;
+	}
 	rc = grouped(r, c, Q_ORGS_BY_KIND, "orgs_by_kind", &orgs);
 	if (!rc)
 		rc = grouped(r, c, Q_USERS_BY_ROLE, "accounts_by_role", &users);
+	if (!rc)
+		rc = dj_org_counts(c, &r->user->scope, &full, &prob);
 	dj_db_release(c);
 	if (rc)
 		return dj_req_fail(r, rc, NULL, NULL);
 	dj_jw_kint(w, "orgs_total", orgs);
 	dj_jw_kint(w, "accounts_total", users);
-	dj_jw_kint(w, "members_total", 0);
+	dj_jw_kint(w, "members_total", full + prob);
+	dj_jw_kint(w, "members_full", full);
+	dj_jw_kint(w, "members_probationary", prob);
 	dj_jw_obj_end(w);
 	return DJ_OK;
 }

@@ -145,7 +145,7 @@ static dj_rc build_sectors(struct builder *b, int64_t root)
 	return DJ_OK;
 }
 
-dj_rc dj_demo_build(struct dj_db *db, uint64_t seed, int64_t *root_id)
+dj_rc dj_demo_build(struct dj_db *db, const struct dj_pii *pii, uint64_t seed, int64_t *root_id, int64_t *members)
 {
 	struct builder b;
 	int64_t townships_ids[12], uid;
@@ -173,6 +173,8 @@ dj_rc dj_demo_build(struct dj_db *db, uint64_t seed, int64_t *root_id)
 		rc = dj_auth_user_create(b.c, &b.sc, &b.who, l->username, l->password, l->role, org, &uid, &field, err,
 					 sizeof(err));
 	}
+	if (!rc)
+		rc = dj_demo_members(b.c, pii, seed, members);
 	if (rc) {
 		dj_db_rollback(b.c);
 		return rc;

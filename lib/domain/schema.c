@@ -2,6 +2,7 @@
  * entity descriptors. Append new versions; never edit a released one. */
 #include "dj/codes.h"
 #include "dj/member.h"
+#include "dj/org.h"
 #include "dj/schema.h"
 #include "dj/banned.h"
 
@@ -38,7 +39,7 @@ static const struct dj_migration migrations[] = {
 };
 
 const struct dj_entity *const dj_schema_entities[] = {
-	&dj_member_entity, &dj_member_reward_entity, &dj_member_position_entity, &dj_member_family_entity,
+	&dj_org_entity, &dj_member_entity, &dj_member_reward_entity, &dj_member_position_entity, &dj_member_family_entity,
 	&dj_member_abroad_entity, NULL,
 };
 

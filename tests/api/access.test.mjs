@@ -11,6 +11,7 @@ const ACCOUNTS = { admin: 'admin', org_admin: 'chengguan', member: 'dangyuan', s
 const ROLES = Object.keys(ACCOUNTS)
 const ALL = ROLES
 const PUBLIC = 'public'
+const NO_ID = 99999999 // an id that does not exist
 
 // The route table of lib/api/routes.c with its access rule (who gets through the role check).
 // make(ctx, role) → {path, body}; ctx has the sessions and ids.
@@ -33,6 +34,38 @@ const ROUTES = [
   {
     method: 'GET', pattern: '/api/v1/orgs/{id}/children', roles: ['admin', 'org_admin'],
     make: (ctx, role) => ({ path: `/api/v1/orgs/${ctx.ownOrg(role)}/children` }),
+  },
+  { method: 'GET', pattern: '/api/v1/meta', roles: ALL },
+  // members: nonexistent ids, so allowed roles pass the gate and meet the handler (404/422)
+  { method: 'GET', pattern: '/api/v1/members', roles: ['admin', 'org_admin', 'member'] },
+  { method: 'POST', pattern: '/api/v1/members', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },
+  {
+    method: 'GET', pattern: '/api/v1/members/{id}', roles: ['admin', 'org_admin', 'member'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}` }),
+  },
+  {
+    method: 'PATCH', pattern: '/api/v1/members/{id}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}`, body: {} }),
+  },
+  {
+    method: 'DELETE', pattern: '/api/v1/members/{id}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}`, body: { reason: '测试' } }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/members/{id}/records/{kind}', roles: ['admin', 'org_admin', 'member'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/records/rewards` }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/members/{id}/records/{kind}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/records/rewards`, body: {} }),
+  },
+  {
+    method: 'PATCH', pattern: '/api/v1/members/{id}/records/{kind}/{rid}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/records/rewards/${NO_ID}`, body: {} }),
+  },
+  {
+    method: 'DELETE', pattern: '/api/v1/members/{id}/records/{kind}/{rid}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/records/rewards/${NO_ID}` }),
   },
   { method: 'GET', pattern: '/api/v1/users', roles: ['secadmin'] },
   {
@@ -118,6 +151,21 @@ t('the matrix covers every documented operation', async () => {
 
 for (const route of ROUTES.filter((r) => !r.last)) {
   for (const role of [...ROLES, 'anonymous']) matrixCase(route, role)
+}
+
+/** Number of organizations strictly below id (walks the tree as admin). */
+async function countDescendants(id) {
+  let n = 0
+  const stack = [id]
+  while (stack.length) {
+    const cur = stack.pop()
+    const r = await sess.admin.get(`/api/v1/orgs/${cur}/children?per_page=200`)
+    for (const c of r.body.items) {
+      n++
+      if (c.children_count) stack.push(c.id)
+    }
+  }
+  return n
 }
 
 // ---- scope: the township org_admin -------------------------------------------------------------
@@ -288,6 +336,34 @@ t('the auditor reads the whole county audit log, including CLI-created accounts'
   assert.equal(r.status, 200)
   const names = r.body.items.map((e) => e.after && e.after.username)
   assert.ok(names.includes('tsec') && names.includes('t_own') && names.includes('admin'))
+})
+
+t('a township auditor reads only the audit entries of its township (and system-wide ones)', async () => {
+  const other = townships.find((o) => o.id !== own.id && /(镇|乡)委员会$/.test(o.name))
+  await addUser(srv.db, { username: 'taud', role: 'auditor', org: other.id, password: 'Twn#aud2026' })
+  const taud = await session(srv.base, 'taud', 'Twn#aud2026')
+  const r = await taud.get('/api/v1/audit?per_page=200')
+  assert.equal(r.status, 200)
+  assert.ok(r.body.total > 0)
+  for (const e of r.body.items) {
+    assert.ok(e.org_path === null || e.org_path.startsWith(other.path), `entry ${e.id} (${e.action}) at ${e.org_path} is outside ${other.path}`)
+  }
+  // the county auditor sees more, e.g. 城关镇's creation
+  const all = async (c, qs) => {
+    const out = []
+    for (let page = 1; ; page++) {
+      const x = await c.get(`/api/v1/audit?per_page=200&page=${page}&${qs}`)
+      assert.equal(x.status, 200)
+      out.push(...x.body.items)
+      if (!x.body.items.length || out.length >= x.body.total) return out
+    }
+  }
+  const county = await all(sess.auditor, 'action=org.create')
+  assert.ok(county.some((e) => e.object_id === own.id))
+  const mine = await all(taud, 'action=org.create')
+  assert.ok(!mine.some((e) => e.object_id === own.id))
+  assert.ok(mine.some((e) => e.object_id === other.id))
+  assert.equal(mine.length, 1 + (await countDescendants(other.id)), 'the township and everything below it')
 })
 
 // Logging out last, so the sessions above stay valid.

@@ -284,6 +284,23 @@ t('init on an existing database refuses and changes nothing', async () => {
   assert.ok(s.body.items.some((u) => u.username === 'carol'))
 })
 
+t('concurrent writes and logins keep one unbroken chain', async () => {
+  const before = (await aud.get('/api/v1/audit?per_page=1')).body.total
+  const creates = Array.from({ length: 8 }, (_, i) =>
+    sec.post('/api/v1/users', { username: `par${i}`, password: 'Par#allel2026', role: 'member', org_id: srv.rootId }))
+  const logins = Array.from({ length: 4 }, () => login(srv.base, 'sec', SEC.password))
+  const fails = Array.from({ length: 4 }, (_, i) => login(srv.base, `nobody${i}`, 'Wrong#pass1'))
+  const patches = Array.from({ length: 8 }, (_, i) => sec.patch(`/api/v1/users/${daveId}`, { disabled: i % 2 === 0 }))
+  const rs = await Promise.all([...creates, ...logins, ...fails, ...patches])
+  assert.deepEqual(rs.map((r) => r.status), [...Array(8).fill(201), ...Array(4).fill(200), ...Array(4).fill(401), ...Array(8).fill(200)])
+  const all = await entries()
+  assert.equal(all.length, before + 24)
+  const ids = all.map((e) => e.id).sort((a, b) => a - b)
+  ids.forEach((id, i) => assert.equal(id, i + 1, 'ids 1..N without gaps or duplicates'))
+  const v = await cli(['audit', 'verify', '--db', srv.db])
+  assert.equal(v.code, 0, v.stderr)
+})
+
 // ---- after the server stops: the hash chain ----------------------------------------------------
 
 let stoppedDb

@@ -241,3 +241,39 @@ t('a member may not use secadmin endpoints even with a valid CSRF token', async 
   const c = client(srv.base, {}) // anonymous
   assertError(await c.get('/api/v1/users'), 401, 'unauthorized')
 })
+
+t('the session cookie is found among other cookies', async () => {
+  const l = await login(srv.base, ALICE.username, ALICE.password)
+  const r = await api(srv.base, 'GET', '/api/v1/session', { cookie: `theme=dark; ${l.cookie}; lang=zh-CN` })
+  assert.equal(r.status, 200)
+  assert.equal(r.body.user.username, ALICE.username)
+})
+
+t('logging out ends only that session, not the same user\'s other sessions', async () => {
+  const a = await session(srv.base, BOB.username, BOB.password)
+  const b = await session(srv.base, BOB.username, BOB.password)
+  assert.equal((await a.del('/api/v1/session')).status, 200)
+  assert.equal((await a.get('/api/v1/session')).status, 401)
+  assert.equal((await b.get('/api/v1/session')).status, 200)
+})
+
+t('a lockout ends after the configured time (lockout_failures=2, lockout_seconds=2)', async () => {
+  const { writeFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { tempDir, startServer: start } = await import('../lib/server.mjs')
+  const conf = join(tempDir(), 'dj.ini')
+  writeFileSync(conf, '[security]\nlockout_failures = 2\nlockout_seconds = 2\n')
+  const s = await start({ users: [LOCKY], args: ['--config', conf] })
+  try {
+    assert.equal((await login(s.base, LOCKY.username, 'Wrong#pass1')).status, 401)
+    assert.equal((await login(s.base, LOCKY.username, 'Wrong#pass2')).status, 401)
+    assert.equal((await login(s.base, LOCKY.username, LOCKY.password)).status, 423)
+    // locked_until has whole-second resolution: 2 s of lock are at least 1 s, at most 3 s
+    await new Promise((r) => setTimeout(r, 3100))
+    const l = await login(s.base, LOCKY.username, LOCKY.password)
+    assert.equal(l.status, 200, JSON.stringify(l.body))
+  } finally {
+    assert.equal(await s.stop(), 0)
+    s.assertClean()
+  }
+})

@@ -79,6 +79,11 @@ t('list: paging shape and the q filter', async () => {
   assert.ok(r.body.total >= 5, 'empty q means no filter')
   r = await sec.get('/api/v1/users?q=%25')
   assert.equal(r.body.total, 0, '% is a literal, not a wildcard')
+  for (const q of ["' OR 1=1 --", '" OR ""="', 'frank%', '_rank1']) {
+    r = await sec.get('/api/v1/users?q=' + encodeURIComponent(q))
+    assert.equal(r.status, 200, q)
+    assert.equal(r.body.total, 0, q)
+  }
   r = await sec.get('/api/v1/users?per_page=201')
   assert422(r, 'per_page')
   const one = (await sec.get('/api/v1/users?q=frank1')).body.items[0]

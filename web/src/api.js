@@ -11,6 +11,11 @@ export function setCsrfToken(token) {
   csrfToken = token || ''
 }
 
+/** The current CSRF token, for requests made outside request() (uploads with progress). */
+export function getCsrfToken() {
+  return csrfToken
+}
+
 /** Called with no arguments when a request answers 401 (session expired). */
 export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn
@@ -103,6 +108,7 @@ export const api = {
   get: (path, params, opts = {}) => request('GET', path, { ...opts, params }),
   post: (path, body, opts = {}) => request('POST', path, { ...opts, body }),
   patch: (path, body, opts = {}) => request('PATCH', path, { ...opts, body }),
+  // DELETE may carry a JSON body (e.g. {"reason"} when deleting a member record).
   del: (path, opts = {}) => request('DELETE', path, opts),
 }
 
