@@ -23,7 +23,12 @@ REL  := build/rel
 ASAN := build/asan
 FUZZ := build/fuzz
 
-.PHONY: all deps web run test test-quick check lint format install clean bench fuzz soak test-unit test-api test-e2e test-fuzz
+docs/openapi.json: build/dangjian
+	build/dangjian openapi > $@
+
+docs: docs/openapi.json
+
+.PHONY: docs all deps web run test test-quick check lint format install clean bench fuzz soak test-unit test-api test-e2e test-fuzz
 .DEFAULT_GOAL := all
 
 all: build/dangjian

@@ -45,5 +45,9 @@ int cmd_restore(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_openapi(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

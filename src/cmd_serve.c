@@ -26,9 +26,7 @@ static int load_pii_key(const struct dj_config *cfg, struct dj_db *db, struct dj
 		snprintf(path, sizeof(path), "%s", cfg->key_file);
 	else
 		dj_pii_default_path(cfg->db_path, path, sizeof(path));
-	dj_rc rc = dj_pii_open(path, 0, pii);
-	if (rc == DJ_ERR_NOTFOUND && cli_count_members(db) == 0)
-		rc = dj_pii_open(path, 1, pii);
+	dj_rc rc = dj_pii_open(path, cli_count_members(db) == 0, pii);
 	if (rc) {
 		fprintf(stderr, "错误：无法读取个人信息加密密钥 %s（%s）。密钥丢失时已加密的身份证号和电话无法解密，请从备份恢复密钥文件。\n",
 			path, dj_rc_message(rc));
@@ -87,8 +85,10 @@ int cmd_serve(int argc, char **argv)
 	if (load_pii_key(&cfg, app.db, &app.pii))
 		goto out;
 	app.metrics = dj_metrics_new(nroutes);
+	app.jobs = dj_jobs_new();
 	code = dj_http_serve(&app, routes, nroutes) == DJ_OK ? 0 : 1;
 out:
+	dj_jobs_free(app.jobs);
 	dj_metrics_free(app.metrics);
 	dj_pii_free(app.pii);
 	dj_db_close(app.db);

@@ -12,4 +12,8 @@ void dj_api_openapi(struct dj_strbuf *sb);
 /** The Prometheus metrics handler needs the table too; exported for lib/api/api_system.c. */
 dj_rc dj_api_metrics(struct dj_req *r);
 
+/** Background jobs (imports) of one server process; dj_jobs_free waits for running ones. */
+struct dj_jobs *dj_jobs_new(void);
+void dj_jobs_free(struct dj_jobs *j);
+
 #endif

@@ -7,6 +7,7 @@
 
 struct dj_metrics;
 struct dj_pii;
+struct dj_jobs;
 
 /** Everything a request may need. Owned by the serve command; borrowed by handlers. */
 struct dj_app {
@@ -14,6 +15,7 @@ struct dj_app {
 	struct dj_db *db;
 	struct dj_pii *pii;           /* PII cipher (NULL until keys are loaded) */
 	struct dj_metrics *metrics;
+	struct dj_jobs *jobs;         /* background imports (lib/api/jobs.c) */
 	struct dj_auth_policy policy;
 	const char *version;
 };

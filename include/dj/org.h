@@ -68,6 +68,9 @@ dj_rc dj_committee_create(const struct dj_model_ctx *x, int64_t org_id, const js
 /** Term length in years for an org by kind and sector (ORG-9). */
 int dj_committee_term_years(const char *kind, const char *sector);
 
+/** As dj_org_create_child, without the audit entry: for callers that audit the finished row. */
+dj_rc dj_org_create_child_unaudited(struct dj_db_conn *c, const struct dj_scope *sc, int64_t parent_id,
+				    const char *name, const char *kind, const char *sector, int64_t sort_order, int64_t *id_out);
 /** Write an org as a JSON object. */
 void dj_org_write_json(struct dj_jw *w, const struct dj_org *o);
 

@@ -35,6 +35,16 @@ dj_rc api_member_records_create(struct dj_req *r);
 dj_rc api_member_record_patch(struct dj_req *r);
 dj_rc api_member_record_delete(struct dj_req *r);
 
+dj_rc api_import_start(struct dj_req *r);
+dj_rc api_import_job(struct dj_req *r);
+dj_rc api_import_template(struct dj_req *r);
+dj_rc api_import_batches(struct dj_req *r);
+dj_rc api_import_rollback(struct dj_req *r);
+dj_rc api_export_members(struct dj_req *r);
+
+/** Send the file at path as the response body (xlsx download named download_name), then delete it. */
+dj_rc api_send_file(struct dj_req *r, const char *path, const char *content_type, const char *download_name);
+
 /** A model context for the request on connection c (arena, scope, actor, PII key). */
 void api_model_ctx(struct dj_req *r, struct dj_db_conn *c, struct dj_actor *who, struct dj_model_ctx *x);
 /** Fail with a model validation error (422 naming the field, 409 for conflicts). */

@@ -295,7 +295,7 @@ static dj_rc record_id(struct dj_req *r, int64_t *rid)
 
 dj_rc api_member_record_patch(struct dj_req *r)
 {
-	int64_t rid;
+	int64_t rid = 0;
 	dj_rc rc = record_id(r, &rid);
 	if (rc)
 		return rc;
@@ -312,7 +312,7 @@ static dj_rc do_record_delete(struct dj_req *r, const struct dj_model_ctx *x, in
 
 dj_rc api_member_record_delete(struct dj_req *r)
 {
-	int64_t rid;
+	int64_t rid = 0;
 	dj_rc rc = record_id(r, &rid);
 	if (rc)
 		return rc;

@@ -54,7 +54,7 @@ static dj_rc org_tx_begin(struct dj_req *r, struct dj_db_conn **c, struct dj_act
 static dj_rc org_tx_end(struct dj_req *r, struct dj_db_conn *c, const struct dj_model_ctx *x, dj_rc rc, int64_t id,
 			const struct dj_model_err *err, int status)
 {
-	struct dj_org o;
+	struct dj_org o = { 0 };
 	if (!rc)
 		rc = dj_org_get(c, x->sc, id, x->a, &o);
 	if (rc) {

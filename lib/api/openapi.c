@@ -23,7 +23,9 @@ static void path_params(struct dj_jw *w, const char *pattern)
 		dj_jw_kbool(w, "required", true);
 		dj_jw_key(w, "schema");
 		dj_jw_obj_begin(w);
-		dj_jw_kstr(w, "type", "integer");
+		size_t nl = strlen(name);
+		/* ids are integers ({id}, {rid}); other placeholders ({kind}) are names */
+		dj_jw_kstr(w, "type", nl >= 2 && strcmp(name + nl - 2, "id") == 0 ? "integer" : "string");
 		dj_jw_obj_end(w);
 		dj_jw_obj_end(w);
 		p = e;

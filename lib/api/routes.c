@@ -10,6 +10,7 @@
 #define T_ORG "党组织"
 #define T_USER "账号管理"
 #define T_MEMBER "党员"
+#define T_IMPORT "导入导出"
 #define T_AUDIT "审计日志"
 
 static const struct dj_route routes[] = {
@@ -50,6 +51,14 @@ static const struct dj_route routes[] = {
 	{ "GET", "/api/v1/orgs/{id}/committees", api_committees_list, 0, BUSINESS, T_ORG, "班子（历届）", NULL },
 	{ "POST", "/api/v1/orgs/{id}/committees", api_committees_create, 0, BUSINESS, T_ORG,
 	  "换届登记（任期届满日按 ORG-9 计算）", "{\"started_on\",\"term_no\",\"members\":[{\"name\",\"post\"}]}" },
+	{ "POST", "/api/v1/import/members", api_import_start, DJ_RT_UPLOAD, BUSINESS, T_IMPORT,
+	  "导入党员（请求体为 .xlsx/.csv 文件；org_id、dry_run=1 先检查、filename），返回 202 和 job_id", "file" },
+	{ "GET", "/api/v1/import/jobs/{id}", api_import_job, 0, BUSINESS, T_IMPORT, "导入进度与结果", NULL },
+	{ "GET", "/api/v1/import/members/template.xlsx", api_import_template, 0, BUSINESS, T_IMPORT, "下载导入模板", NULL },
+	{ "GET", "/api/v1/import/batches", api_import_batches, 0, BUSINESS, T_IMPORT, "导入批次（可撤销）", NULL },
+	{ "POST", "/api/v1/import/batches/{id}/rollback", api_import_rollback, 0, BUSINESS, T_IMPORT, "撤销整个导入批次", NULL },
+	{ "GET", "/api/v1/export/members.xlsx", api_export_members, 0, BUSINESS, T_IMPORT,
+	  "导出党员花名册（与列表相同的筛选；reveal=1 导出完整身份证号，记入审计）", NULL },
 	{ "GET", "/api/v1/users", api_users_list, 0, DJ_ROLE_SECADMIN, T_USER, "账号列表", NULL },
 	{ "POST", "/api/v1/users", api_users_create, 0, DJ_ROLE_SECADMIN, T_USER, "新建账号",
 	  "{\"username\",\"password\",\"role\",\"org_id\"}" },

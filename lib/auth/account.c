@@ -48,7 +48,10 @@ dj_rc dj_auth_user_create(struct dj_db_conn *c, const struct dj_scope *sc, const
 	dj_rc rc;
 	size_t ulen = username ? strlen(username) : 0;
 	*field = NULL;
-	if (ulen < 2 || ulen > 60 || !dj_utf8_valid(username, ulen) || strpbrk(username, " \t\r\n/\\<>\"'")) {
+	bool ctl = false;
+	for (size_t i = 0; i < ulen; i++)
+		ctl |= (unsigned char)username[i] < 0x20 || username[i] == 0x7f;
+	if (ulen < 2 || ulen > 60 || ctl || !dj_utf8_valid(username, ulen) || strpbrk(username, " \t\r\n/\\<>\"'")) {
 		*field = "username";
 		snprintf(err, errlen, "用户名须为 2–60 个字符，且不含空格、引号、斜杠或尖括号");
 		return DJ_ERR_INVALID;

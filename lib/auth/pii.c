@@ -52,8 +52,10 @@ dj_rc dj_pii_open(const char *key_path, int create, struct dj_pii **out)
 		close(fd);
 		dj_log_info("pii_key_created", "path=\"%s\"", key_path);
 	} else if (fd < 0) {
-		dj_log_error("pii_key_missing", "path=\"%s\"", key_path);
-		return DJ_ERR_NOTFOUND;
+		if (errno == ENOENT)
+			return DJ_ERR_NOTFOUND; /* the caller decides whether that is an error */
+		dj_log_error("pii_key_unreadable", "path=\"%s\"", key_path);
+		return DJ_ERR_IO;
 	} else {
 		struct stat st;
 		if (fstat(fd, &st) || st.st_size != (off_t)sizeof(key) || read_all(fd, key, sizeof(key))) {

@@ -83,6 +83,9 @@ struct dj_arena_block {
 
 void *dj_arena_alloc(struct dj_arena *a, size_t n)
 {
+	/* Without this, rounding up wraps a huge n to 0 and hands out a 0-byte block. */
+	if (n > SIZE_MAX / 2)
+		oom(n);
 	n = (n + 15) & ~(size_t)15;
 	struct dj_arena_block *b = a->head;
 	if (!b || b->size - b->used < n) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "dj/alloc.h"
 #include "dj/config.h"
+#include "dj/log.h"
 #include "dj/slice.h"
 #include "dj/banned.h"
 
@@ -54,16 +55,19 @@ static const struct int_key int_keys[] = {
 	{ "cookie_secure", 0, offsetof(struct dj_config, cookie_secure), 0, 1 },
 };
 
+/* String settings; an empty value clears an optional one (NULL) but is refused for a required
+ * one, which the server dereferences. */
 struct str_key {
 	const char *name;
 	size_t off;
+	int required;
 };
 static const struct str_key str_keys[] = {
-	{ "listen", offsetof(struct dj_config, listen) },
-	{ "db", offsetof(struct dj_config, db_path) },
-	{ "key_file", offsetof(struct dj_config, key_file) },
-	{ "metrics_token", offsetof(struct dj_config, metrics_token) },
-	{ "log_level", offsetof(struct dj_config, log_level) },
+	{ "listen", offsetof(struct dj_config, listen), 1 },
+	{ "db", offsetof(struct dj_config, db_path), 1 },
+	{ "key_file", offsetof(struct dj_config, key_file), 0 },
+	{ "metrics_token", offsetof(struct dj_config, metrics_token), 0 },
+	{ "log_level", offsetof(struct dj_config, log_level), 1 },
 };
 
 dj_rc dj_config_set(struct dj_config *c, const char *key, const char *value, char *err, size_t errlen)
@@ -86,6 +90,15 @@ dj_rc dj_config_set(struct dj_config *c, const char *key, const char *value, cha
 	}
 	for (size_t i = 0; i < sizeof(str_keys) / sizeof(str_keys[0]); i++) {
 		if (strcmp(str_keys[i].name, key) == 0) {
+			if (str_keys[i].required && (!value || !*value)) {
+				snprintf(err, errlen, "配置项 %s 不能为空", key);
+				return DJ_ERR_INVALID;
+			}
+			if (strcmp(key, "log_level") == 0 && dj_log_level_parse(value) < 0) {
+				snprintf(err, errlen, "配置项 log_level 的值无效：%s（应为 debug、info、warn、error 或 off）",
+					 value);
+				return DJ_ERR_INVALID;
+			}
 			set_str((char **)((char *)c + str_keys[i].off), value);
 			return DJ_OK;
 		}

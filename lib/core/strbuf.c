@@ -27,8 +27,10 @@ void dj_strbuf_release(struct dj_strbuf *sb)
 void dj_strbuf_reset(struct dj_strbuf *sb)
 {
 	sb->len = 0;
-	sb->buf[0] = '\0';
-	if (!sb->alloc)
+	/* Never store into the shared dj_strbuf_empty: threads reset their buffers concurrently. */
+	if (sb->alloc)
+		sb->buf[0] = '\0';
+	else
 		sb->buf = dj_strbuf_empty;
 }
 

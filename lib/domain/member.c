@@ -142,7 +142,7 @@ dj_rc dj_member_check(struct dj_value *vals, const struct dj_value *cur, struct 
 		struct dj_idnum id;
 		char why[160];
 		if (dj_idnum_parse(idv->s, today, &id, why, sizeof(why))) {
-			snprintf(msg, sizeof(msg), "身份证号：%s", why);
+			snprintf(msg, sizeof(msg), "%s", why);
 			errf(err, "id_number", msg);
 			return DJ_ERR_INVALID;
 		}

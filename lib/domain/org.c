@@ -120,7 +120,7 @@ static const char *code_ok(const struct dj_code_label *t, const char *code)
 
 static dj_rc insert(struct dj_db_conn *c, const struct dj_actor *who, int64_t parent_id, const char *parent_path,
 		    int64_t depth, const char *name, const char *kind, const char *sector, int64_t sort_order,
-		    int64_t *id_out)
+		    int64_t *id_out, bool audited)
 {
 	struct dj_stmt *s;
 	char ts[26], path[DJ_PATH_MAX];
@@ -152,6 +152,9 @@ static dj_rc insert(struct dj_db_conn *c, const struct dj_actor *who, int64_t pa
 	rc = dj_stmt_exec(s);
 	if (rc)
 		return rc;
+	*id_out = id;
+	if (!audited)
+		return DJ_OK; /* the caller audits the complete row */
 	struct dj_strbuf sb = DJ_STRBUF_INIT;
 	struct dj_jw w;
 	dj_jw_init(&w, &sb);
@@ -174,22 +177,35 @@ dj_rc dj_org_create_root(struct dj_db_conn *c, const struct dj_actor *who, const
 {
 	if (!name || !*name)
 		return DJ_ERR_INVALID;
-	return insert(c, who, 0, "/", 1, name, "committee", NULL, 0, id_out);
+	return insert(c, who, 0, "/", 1, name, "committee", NULL, 0, id_out, true);
+}
+
+static dj_rc create_child(struct dj_db_conn *c, const struct dj_scope *sc, const struct dj_actor *who,
+			 int64_t parent_id, const char *name, const char *kind, const char *sector, int64_t sort_order,
+			 int64_t *id_out, bool audited)
+{
+	struct dj_arena a = DJ_ARENA_INIT;
+	struct dj_org parent = { 0 };
+	dj_rc rc = dj_org_get(c, sc, parent_id, &a, &parent);
+	if (!rc && (!name || !*name || !code_ok(dj_org_kinds, kind) || (sector && !code_ok(dj_org_sectors, sector))))
+		rc = DJ_ERR_INVALID;
+	if (!rc)
+		rc = insert(c, who, parent_id, parent.path, parent.depth + 1, name, kind, sector, sort_order, id_out, audited);
+	dj_arena_release(&a);
+	return rc;
 }
 
 dj_rc dj_org_create_child(struct dj_db_conn *c, const struct dj_scope *sc, const struct dj_actor *who,
 			  int64_t parent_id, const char *name, const char *kind, const char *sector, int64_t sort_order,
 			  int64_t *id_out)
 {
-	struct dj_arena a = DJ_ARENA_INIT;
-	struct dj_org parent;
-	dj_rc rc = dj_org_get(c, sc, parent_id, &a, &parent);
-	if (!rc && (!name || !*name || !code_ok(dj_org_kinds, kind) || (sector && !code_ok(dj_org_sectors, sector))))
-		rc = DJ_ERR_INVALID;
-	if (!rc)
-		rc = insert(c, who, parent_id, parent.path, parent.depth + 1, name, kind, sector, sort_order, id_out);
-	dj_arena_release(&a);
-	return rc;
+	return create_child(c, sc, who, parent_id, name, kind, sector, sort_order, id_out, true);
+}
+
+dj_rc dj_org_create_child_unaudited(struct dj_db_conn *c, const struct dj_scope *sc, int64_t parent_id,
+				    const char *name, const char *kind, const char *sector, int64_t sort_order, int64_t *id_out)
+{
+	return create_child(c, sc, NULL, parent_id, name, kind, sector, sort_order, id_out, false);
 }
 
 void dj_org_write_json(struct dj_jw *w, const struct dj_org *o)

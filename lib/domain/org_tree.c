@@ -84,8 +84,9 @@ dj_rc dj_org_create(const struct dj_model_ctx *x, int64_t parent_id, const struc
 	int ki = dj_model_field(&dj_org_entity, "kind"), si = dj_model_field(&dj_org_entity, "sector");
 	int ni = dj_model_field(&dj_org_entity, "name"), oi = dj_model_field(&dj_org_entity, "sort_order");
 	bool any;
-	dj_rc rc = dj_org_create_child(x->c, x->sc, x->who, parent_id, vals[ni].s, vals[ki].s,
-				       vals[si].set && !vals[si].null ? vals[si].s : NULL, vals[oi].set ? vals[oi].i : 0, id);
+	dj_rc rc = dj_org_create_child_unaudited(x->c, x->sc, parent_id, vals[ni].s, vals[ki].s,
+						 vals[si].set && !vals[si].null ? vals[si].s : NULL,
+						 vals[oi].set ? vals[oi].i : 0, id);
 	if (rc == DJ_ERR_NOTFOUND) {
 		err->field = "parent_id";
 		snprintf(err->msg, sizeof(err->msg), "上级党组织不存在或不在您的管理范围内");
@@ -96,7 +97,7 @@ dj_rc dj_org_create(const struct dj_model_ctx *x, int64_t parent_id, const struc
 	if (!rc)
 		rc = org_json(x, *id, &after, &o);
 	if (!rc)
-		rc = audit(x, "org.update", *id, o.path, NULL, after.buf);
+		rc = audit(x, "org.create", *id, o.path, NULL, after.buf);
 	dj_strbuf_release(&after);
 	return rc;
 }

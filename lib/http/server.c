@@ -33,6 +33,7 @@ struct ctx {
 	bool too_big;
 	bool header_checked;
 	bool responded;
+	size_t discarded;
 	struct server *srv;
 };
 
@@ -197,7 +198,18 @@ static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *met
 	}
 	int idx = dj_http_route(srv->routes, srv->nroutes, method, url, &r->arena, r->params, &r->nparams);
 	if (idx == -2) {
+		char allow[64] = "";
+		static const char *const methods[] = { "GET", "POST", "PATCH", "PUT", "DELETE" };
+		for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+			const char *pp[DJ_MAX_PATH_PARAMS];
+			int np = 0;
+			if (dj_http_route(srv->routes, srv->nroutes, methods[m], url, &r->arena, pp, &np) >= 0) {
+				size_t l = strlen(allow);
+				snprintf(allow + l, sizeof(allow) - l, "%s%s", l ? ", " : "", methods[m]);
+			}
+		}
 		dj_req_fail(r, DJ_ERR_METHOD, NULL, "该地址不支持 %s 方法", method);
+		dj_req_add_header(r, "Allow", allow);
 		return;
 	}
 	if (idx < 0) {
@@ -265,7 +277,7 @@ static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *met
 	if (method_has_body(method) && !(rt->flags & DJ_RT_UPLOAD) && r->body.len > 0) {
 		const char *ct = dj_req_header(r, "Content-Type");
 		char err[256];
-		if (!ct || strncmp(ct, "application/json", 16) != 0) {
+		if (!ct || strncmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
 			dj_req_fail_code(r, DJ_ERR_BADREQ, "unsupported_media_type", NULL,
 					 "请求体应为 JSON（Content-Type: application/json）");
 			return;
@@ -309,22 +321,27 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		x->limit = upload_route ? srv->app->cfg->max_upload : srv->app->cfg->max_body;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
-		if (cl && dj_parse_int_str(cl, 0, INT64_MAX, &n) == DJ_OK && (uint64_t)n > x->limit)
-			x->too_big = true;
 		x->req.nparams = 0;
+		if (cl && dj_parse_int_str(cl, 0, INT64_MAX, &n) == DJ_OK && (uint64_t)n > x->limit) {
+			/* Declared too big: answer 413 before reading the body; MHD then closes the
+			 * connection, which is what we want for such a client (no 100 Continue). */
+			x->too_big = true;
+			dj_req_fail(&x->req, DJ_ERR_TOOBIG, NULL, "请求体超过上限 %zu 字节", x->limit);
+			return send_response(conn, x);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!x->too_big && dj_strbuf_add(&x->req.body, upload, *upload_size) == DJ_OK &&
-		    x->req.body.len <= x->limit) {
-			*upload_size = 0;
-			return MHD_YES;
-		}
-		/* Over the limit: answer 413 now and let MHD close the connection. */
-		x->too_big = true;
+		size_t got = *upload_size;
 		*upload_size = 0;
-		dj_req_fail(&x->req, DJ_ERR_TOOBIG, NULL, "请求体超过上限 %zu 字节", x->limit);
-		return send_response(conn, x);
+		if (!x->too_big && x->req.body.len + got <= x->limit &&
+		    dj_strbuf_add(&x->req.body, upload, got) == DJ_OK)
+			return MHD_YES;
+		/* A chunked body grew past the limit: drop what follows (answered 413 at the end),
+		 * but cut off a client that keeps sending far beyond it. */
+		x->too_big = true;
+		x->discarded += got;
+		return x->discarded > 4 * x->limit + (1u << 20) ? MHD_NO : MHD_YES;
 	}
 	dispatch(conn, x, method, url);
 	return send_response(conn, x);

@@ -919,7 +919,7 @@ static dj_rc list_where(const struct dj_model_ctx *x, const struct dj_entity *e,
 	dj_strbuf_adds(sql, " WHERE 1 = 1");
 	scope_where(e, x->sc, sql, b);
 	if (q->org_id && e->scoped) {
-		const char *path;
+		const char *path = "";
 		dj_rc rc = org_path_in_scope(x->c, x->sc, q->org_id, x->a, &path);
 		if (rc)
 			return rc; /* a subtree outside the scope answers 404, like an object */

@@ -35,6 +35,34 @@ const ROUTES = [
     method: 'GET', pattern: '/api/v1/orgs/{id}/children', roles: ['admin', 'org_admin'],
     make: (ctx, role) => ({ path: `/api/v1/orgs/${ctx.ownOrg(role)}/children` }),
   },
+  // organization writes and views: harmless requests (unknown ids, empty bodies) for the writes
+  {
+    method: 'POST', pattern: '/api/v1/orgs', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }),
+  },
+  {
+    method: 'PATCH', pattern: '/api/v1/orgs/{id}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/orgs/${NO_ID}`, body: {} }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/orgs/{id}/move', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: (ctx) => ({ path: `/api/v1/orgs/${NO_ID}/move`, body: { parent_id: ctx.rootId } }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/orgs/{id}/stats', roles: ['admin', 'org_admin'],
+    make: (ctx, role) => ({ path: `/api/v1/orgs/${ctx.ownOrg(role)}/stats` }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/orgs/{id}/findings', roles: ['admin', 'org_admin'],
+    make: (ctx, role) => ({ path: `/api/v1/orgs/${ctx.ownOrg(role)}/findings` }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/orgs/{id}/committees', roles: ['admin', 'org_admin'],
+    make: (ctx, role) => ({ path: `/api/v1/orgs/${ctx.ownOrg(role)}/committees` }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/orgs/{id}/committees', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/orgs/${NO_ID}/committees`, body: {} }),
+  },
   { method: 'GET', pattern: '/api/v1/meta', roles: ALL },
   // members: nonexistent ids, so allowed roles pass the gate and meet the handler (404/422)
   { method: 'GET', pattern: '/api/v1/members', roles: ['admin', 'org_admin', 'member'] },
@@ -67,6 +95,19 @@ const ROUTES = [
     method: 'DELETE', pattern: '/api/v1/members/{id}/records/{kind}/{rid}', roles: ['admin', 'org_admin'], okStatus: 404,
     make: () => ({ path: `/api/v1/members/${NO_ID}/records/rewards/${NO_ID}` }),
   },
+  // import / export (no file: allowed roles get 422 field file, nothing starts)
+  { method: 'POST', pattern: '/api/v1/import/members', roles: ['admin', 'org_admin'], okStatus: 422 },
+  {
+    method: 'GET', pattern: '/api/v1/import/jobs/{id}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/import/jobs/${NO_ID}` }),
+  },
+  { method: 'GET', pattern: '/api/v1/import/members/template.xlsx', roles: ['admin', 'org_admin'] },
+  { method: 'GET', pattern: '/api/v1/import/batches', roles: ['admin', 'org_admin'] },
+  {
+    method: 'POST', pattern: '/api/v1/import/batches/{id}/rollback', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/import/batches/${NO_ID}/rollback` }),
+  },
+  { method: 'GET', pattern: '/api/v1/export/members.xlsx', roles: ['admin', 'org_admin'] },
   { method: 'GET', pattern: '/api/v1/users', roles: ['secadmin'] },
   {
     method: 'POST', pattern: '/api/v1/users', roles: ['secadmin'], okStatus: 201,
@@ -171,6 +212,8 @@ async function countDescendants(id) {
 // ---- scope: the township org_admin -------------------------------------------------------------
 
 t('the demo county has 12 townships under the root and chengguan is in 城关镇', async () => {
+  assert.deepEqual(srv.logins.map((l) => `${l.username}/${l.role}`).sort(),
+    Object.entries(ACCOUNTS).map(([role, u]) => `${u}/${role}`).sort(), 'demo prints the five logins')
   const towns = townships.filter((o) => /(镇|乡)委员会$/.test(o.name))
   assert.equal(towns.length, 12)
   assert.ok(own, 'chengguan org is a child of the root')
@@ -182,7 +225,8 @@ t('org_admin: the root and its children list are 404, like an unknown id', async
   const cg = sess.org_admin
   const unknown = await cg.get('/api/v1/orgs/99999999')
   assert.equal(unknown.status, 404)
-  for (const p of [`/api/v1/orgs/${srv.rootId}`, `/api/v1/orgs/${srv.rootId}/children`]) {
+  assert.equal((await cg.patch(`/api/v1/orgs/${srv.rootId}`, {})).status, 404)
+  for (const p of ['', '/children', '/stats', '/findings', '/committees'].map((x) => `/api/v1/orgs/${srv.rootId}${x}`)) {
     const r = await cg.get(p)
     assert.equal(r.status, 404, p)
     assert.deepEqual(r.body, unknown.body, 'no difference between out of scope and absent')
@@ -197,8 +241,19 @@ t('org_admin: every other township (and working committee) is 404, with its chil
     const r = await cg.get(`/api/v1/orgs/${o.id}`)
     assert.equal(r.status, 404, `${o.name} (${o.id})`)
     assert.equal(r.body.error.code, 'not_found')
-    const c = await cg.get(`/api/v1/orgs/${o.id}/children`)
-    assert.equal(c.status, 404, `children of ${o.name}`)
+    for (const sub of ['children', 'stats', 'findings', 'committees']) {
+      const c = await cg.get(`/api/v1/orgs/${o.id}/${sub}`)
+      assert.equal(c.status, 404, `${sub} of ${o.name}`)
+    }
+    // writes aimed at it are refused as if it did not exist
+    assert.equal((await cg.patch(`/api/v1/orgs/${o.id}`, {})).status, 404, `PATCH ${o.name}`)
+    assert.equal((await cg.post(`/api/v1/orgs/${o.id}/committees`, {})).status, 404, `committee in ${o.name}`)
+    assert.equal((await cg.post(`/api/v1/orgs/${o.id}/move`, { parent_id: own.id })).status, 404, `move ${o.name} in`)
+    const mv = await cg.post(`/api/v1/orgs/${own.id}/move`, { parent_id: o.id })
+    assert.ok([404, 422].includes(mv.status), `move own township under ${o.name}: ${mv.status}`)
+    const cr = await cg.post('/api/v1/orgs', { parent_id: o.id, name: '越权党支部', kind: 'branch' })
+    assert.equal(cr.status, 422, `create under ${o.name}: ${JSON.stringify(cr.body)}`)
+    assert.equal(cr.body.error.field, 'parent_id')
     // and one level further down
     const sub = await sess.admin.get(`/api/v1/orgs/${o.id}/children?per_page=1`)
     if (sub.body.items.length) {

@@ -224,3 +224,53 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   await page.screenshot({ path: file, fullPage, animations: 'disabled' })
   return file
 }
+
+/**
+ * Log in from node (not the browser) for test setup and checks; resolves to
+ * {get(path), send(method, path, body)} each resolving to {status, body}. Its session is separate
+ * from any browser page's.
+ */
+export async function apiLogin(baseUrl, username, password) {
+  const res = await fetch(baseUrl + '/api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (res.status !== 200) throw new Error(`login ${username} answered ${res.status}: ${await res.text()}`)
+  const { csrf_token: csrf } = await res.json()
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+  const call = async (method, path, body) => {
+    const headers = { Cookie: cookie, Accept: 'application/json' }
+    if (method !== 'GET') headers['X-DJ-CSRF'] = csrf
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const r = await fetch(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    const text = await r.text()
+    let parsed = null
+    try {
+      parsed = text ? JSON.parse(text) : null
+    } catch {
+      parsed = text
+    }
+    return { status: r.status, body: parsed }
+  }
+  return { get: (path) => call('GET', path), send: call }
+}
+
+/** Open an Element Plus select (click its visible box) and pick the option with exactly this text. */
+export async function pickOption(page, select, text) {
+  await select.click()
+  await page.getByRole('option', { name: text, exact: true }).filter({ visible: true }).first().click()
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+/** A 身份证号 with a correct GB 11643 check character for 17 given digits; wrong: a wrong one. */
+export function idNumber(first17, { wrong = false } = {}) {
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i]
+  const chars = '10X98765432'
+  const right = chars[sum % 11]
+  return first17 + (wrong ? chars[(sum + 1) % 11] : right)
+}

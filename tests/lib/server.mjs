@@ -35,9 +35,18 @@ export function sanitizerReport(stderr) {
   return stderr.slice(Math.max(0, i - 200), i + 6000)
 }
 
-// Temp dirs are removed when the test process exits (keep them with DJ_KEEP_TMP=1).
+// Temp dirs are removed when the test process exits (keep them with DJ_KEEP_TMP=1); servers a
+// failed test left running are killed then too (they do not keep the test process alive).
 const tempDirs = []
+const liveServers = new Set()
 process.on('exit', () => {
+  for (const p of liveServers) {
+    try {
+      p.kill('SIGKILL')
+    } catch {
+      /* already gone */
+    }
+  }
   if (process.env.DJ_KEEP_TMP) return
   for (const d of tempDirs) {
     try {
@@ -102,18 +111,26 @@ export async function addUser(db, { username, role, org, password }) {
  *   users: [{username, role, org (default root id), password}] created with `user add`
  *   demo:  build the demo county (`demo --seed 1`) instead of `init`
  *   env:   extra environment for `serve`; args: extra `serve` arguments
- * Resolves to {base, dir, db, rootId, userIds, proc, stop(), stderr(), assertClean()}.
+ * Resolves to {base, dir, db, rootId, userIds, logins (demo), proc, stop(), stderr(), assertClean()}
+ * (also as baseUrl / rootOrgId). stop() sends SIGTERM and resolves to the exit code; the temp
+ * dir stays until the test process exits, so a stopped database can still be inspected.
  */
 export async function startServer({ users = [], demo = false, env = {}, args = [], orgName = '测试县委' } = {}) {
   const dir = tempDir()
   const db = join(dir, 't.db')
   if (!existsSync(DJ_BIN)) throw new Error(`server binary not found: ${DJ_BIN} (make build/asan/dangjian, or set DJ_BIN)`)
   let rootId
+  const logins = []
   if (demo) {
     const out = await cliOk(['demo', '--db', db, '--seed', '1'])
     const last = out.split('\n').pop().trim()
     if (!/^\d+$/.test(last)) throw new Error(`demo should end with the root org id, printed ${JSON.stringify(out)}`)
     rootId = Number(last)
+    // "  username  password  role  说明" lines
+    for (const line of out.split('\n')) {
+      const m = /^\s+(\S+)\s+(\S+)\s+(admin|org_admin|member|secadmin|auditor)(\s|$)/.exec(line)
+      if (m) logins.push({ username: m[1], password: m[2], role: m[3] })
+    }
   } else {
     const out = await cliOk(['init', '--db', db, '--org-name', orgName])
     if (!/^\d+$/.test(out)) throw new Error(`init should print only the root org id, printed ${JSON.stringify(out)}`)
@@ -122,7 +139,8 @@ export async function startServer({ users = [], demo = false, env = {}, args = [
   const userIds = {}
   for (const u of users) userIds[u.username] = await addUser(db, { ...u, org: u.org ?? rootId })
   const srv = await serve(db, { env, args })
-  return { ...srv, dir, db, rootId, userIds }
+  // baseUrl / rootOrgId: the names tests/e2e/helpers.mjs uses
+  return { ...srv, baseUrl: srv.base, dir, db, rootId, rootOrgId: rootId, userIds, logins }
 }
 
 /** Spawn `dangjian serve` on an existing database (e.g. a restored one). */
@@ -133,12 +151,23 @@ export function serve(db, { env = {}, args = [] } = {}) {
   })
   let stdout = ''
   let stderr = ''
+  liveServers.add(proc)
+  // Waiting for the server always runs under a timer, so the child itself need not hold the
+  // event loop: a test file that forgets stop() still ends (and the exit hook kills it).
+  proc.unref()
+  proc.stdout.unref()
+  proc.stderr.unref()
   proc.stderr.setEncoding('utf8')
   proc.stderr.on('data', (s) => {
     stderr += s
     if (process.env.DJ_VERBOSE) process.stderr.write(s)
   })
-  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })))
+  const exited = new Promise((res) =>
+    proc.on('exit', (code, signal) => {
+      liveServers.delete(proc)
+      res({ code, signal })
+    }),
+  )
   let stopped = null
 
   const stop = (signal = 'SIGTERM') => {

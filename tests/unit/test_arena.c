@@ -213,6 +213,14 @@ static void under_limit(void)
 	dj_arena_release(&a);
 }
 
+static void arena_size_wraps(void)
+{
+	/* Rounding SIZE_MAX - 7 up to 16 would wrap to 0: it must abort, not hand out 0 bytes. */
+	struct dj_arena a = DJ_ARENA_INIT;
+	(void)dj_arena_alloc(&a, SIZE_MAX - 7); /* not touched: an ASan report would also abort */
+	dj_arena_release(&a);
+}
+
 static void calloc_overflow(void)
 {
 	void *p = dj_calloc(SIZE_MAX / 2, 4);
@@ -239,6 +247,7 @@ static void test_abort_paths(void **state)
 	(void)state;
 	assert_true(aborts(over_limit));
 	assert_false(aborts(under_limit));
+	assert_true(aborts(arena_size_wraps));
 	assert_true(aborts(calloc_overflow));
 	assert_true(aborts(injected_failure));
 	assert_false(aborts(injected_then_disarmed));

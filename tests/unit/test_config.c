@@ -115,6 +115,13 @@ static void test_set_valid(void **state)
 	/* An empty string clears an optional string setting. */
 	assert_int_equal(dj_config_set(&c, "metrics_token", "", err, sizeof(err)), DJ_OK);
 	assert_null(c.metrics_token);
+	assert_int_equal(dj_config_set(&c, "key_file", "", err, sizeof(err)), DJ_OK);
+	assert_null(c.key_file);
+	static const char *const levels[] = { "debug", "info", "warn", "error", "off" };
+	for (size_t i = 0; i < N_ELEMS(levels); i++) {
+		assert_int_equal(dj_config_set(&c, "log_level", levels[i], err, sizeof(err)), DJ_OK);
+		assert_string_equal(c.log_level, levels[i]);
+	}
 	dj_config_release(&c);
 }
 
@@ -140,6 +147,12 @@ static void test_set_invalid(void **state)
 		{ "nope", "1", "未知的配置项：nope" },
 		{ "Port", "80", "未知的配置项" },
 		{ "path", "/x.db", "未知的配置项" },
+		/* Required strings cannot be emptied (the server dereferences them). */
+		{ "db", "", "配置项 db 不能为空" },
+		{ "listen", "", "配置项 listen 不能为空" },
+		{ "log_level", "", "不能为空" },
+		{ "log_level", "verbose", "配置项 log_level 的值无效" },
+		{ "log_level", "INFO", "的值无效" },
 	};
 	for (size_t i = 0; i < N_ELEMS(t); i++) {
 		struct dj_config c;
@@ -154,6 +167,9 @@ static void test_set_invalid(void **state)
 		assert_int_equal(c.threads >= 2, 1);
 		assert_int_equal(c.max_body, 1024 * 1024);
 		assert_int_equal(c.cookie_secure, 0);
+		assert_string_equal(c.db_path, "var/dangjian.db");
+		assert_string_equal(c.listen, "127.0.0.1");
+		assert_string_equal(c.log_level, "info");
 		dj_config_release(&c);
 	}
 }
@@ -267,12 +283,19 @@ static void test_env_overrides(void **state)
 	assert_int_equal(dj_config_set(&c, "port", "9200", err, sizeof(err)), DJ_OK);
 	assert_int_equal(c.port, 9200);
 
+	/* Bad values in the environment are refused with the setting's reason. */
+	for (size_t i = 0; i < N_ELEMS(vars); i++)
+		unsetenv(vars[i]);
+	setenv("DJ_DB", "", 1); /* set but empty: refused, the path stays */
+	assert_int_equal(dj_config_load_env(&c, err, sizeof(err)), DJ_ERR_INVALID);
+	assert_non_null(strstr(err, "配置项 db 不能为空"));
+	assert_string_equal(c.db_path, "/tmp/env.db");
+	unsetenv("DJ_DB");
 	setenv("DJ_PORT", "http", 1);
 	assert_int_equal(dj_config_load_env(&c, err, sizeof(err)), DJ_ERR_INVALID);
 	assert_non_null(strstr(err, "配置项 port 的值无效"));
 	assert_int_equal(c.port, 9200);
-	for (size_t i = 0; i < N_ELEMS(vars); i++)
-		unsetenv(vars[i]);
+	unsetenv("DJ_PORT");
 	dj_config_release(&c);
 
 	/* With no DJ_* variables nothing changes. */

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "dj/alloc.h"
 #include "dj/strbuf.h"
+#include "dj/banned.h"
 
 /* The invariants of dj/strbuf.h, checked after every operation. */
 static void check_invariants(const struct dj_strbuf *sb)

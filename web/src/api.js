@@ -112,14 +112,20 @@ export const api = {
   del: (path, opts = {}) => request('DELETE', path, opts),
 }
 
-/** Fetch every page of a list (per_page 200) up to maxItems; returns the items. */
-export async function getAll(path, params = {}, maxItems = 2000) {
+/** Fetch every page of a list (per_page 200) up to maxItems; returns the items. opts as for request(). */
+export async function getAll(path, params = {}, maxItems = 2000, opts = {}) {
   const items = []
   for (let page = 1; ; page++) {
-    const r = await api.get(path, { ...params, page, per_page: 200 })
+    const r = await api.get(path, { ...params, page, per_page: 200 }, opts)
     const got = (r && r.items) || []
     items.push(...got)
     if (got.length === 0 || items.length >= (r.total ?? 0) || items.length >= maxItems) break
   }
   return items
+}
+
+/** The items of a list answer, whether it is {items: [...]} or a bare array. */
+export function itemsOf(body) {
+  if (Array.isArray(body)) return body
+  return (body && Array.isArray(body.items) && body.items) || []
 }

@@ -27,6 +27,24 @@ const routes = [
         meta: { title: '组织详情', roles: ORGS },
       },
       {
+        path: 'members',
+        name: 'members',
+        component: () => import('./views/Members.vue'),
+        meta: { title: '党员管理', roles: ORGS },
+      },
+      {
+        path: 'members/:id(\\d+)',
+        name: 'member',
+        component: () => import('./views/MemberDetail.vue'),
+        meta: { title: '党员信息', roles: ORGS },
+      },
+      {
+        path: 'import',
+        name: 'import',
+        component: () => import('./views/Import.vue'),
+        meta: { title: '党员导入', roles: ORGS },
+      },
+      {
         path: 'users',
         name: 'users',
         component: () => import('./views/Users.vue'),

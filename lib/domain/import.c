@@ -1,0 +1,603 @@
+/* import.c — member import from .xlsx/.csv: map headers, validate every row (dry run), then
+ * commit all rows as one audited batch in one transaction; roll a batch back as a whole. */
+#include <stdio.h>
+#include <string.h>
+#include "dj/audit.h"
+#include "dj/date.h"
+#include "dj/io.h"
+#include "dj/import.h"
+#include "dj/member.h"
+#include "dj/org.h"
+#include "dj/slice.h"
+#include "dj/banned.h"
+
+#define MAXF 64
+
+/* One pass over the file: maps headers, turns cells into values, applies the member rules. */
+struct pass {
+	const struct dj_model_ctx *x;
+	struct dj_db_conn *reader;  /* for duplicate checks against the database */
+	struct dj_table *t;
+	int col_field[DJ_MAX_IMPORT_COLS]; /* field index per column, -1 = ignored */
+	const char *col_label[DJ_MAX_IMPORT_COLS];
+	size_t ncols;
+	int64_t target_org;
+	const char *target_path;
+	/* orgs of the target subtree, for the 所属党组织 column (name or id) */
+	struct org_ref {
+		int64_t id;
+		char *name;
+	} *orgs;
+	size_t norgs;
+	/* 身份证号 seen in this file (64-bit hashes) */
+	uint64_t *seen;
+	size_t seen_cap, seen_n;
+};
+
+static uint64_t hash64(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+/* Returns true if h was already present. */
+static bool seen_add(struct pass *p, uint64_t h)
+{
+	if (p->seen_n * 2 >= p->seen_cap) {
+		size_t cap = p->seen_cap ? p->seen_cap * 2 : 4096;
+		uint64_t *n = dj_calloc(cap, sizeof(*n));
+		for (size_t i = 0; i < p->seen_cap; i++)
+			if (p->seen[i])
+				for (size_t k = p->seen[i] % cap;; k = (k + 1) % cap)
+					if (!n[k]) {
+						n[k] = p->seen[i];
+						break;
+					}
+		dj_free(p->seen);
+		p->seen = n;
+		p->seen_cap = cap;
+	}
+	for (size_t k = h % p->seen_cap;; k = (k + 1) % p->seen_cap) {
+		if (p->seen[k] == h)
+			return true;
+		if (!p->seen[k]) {
+			p->seen[k] = h;
+			p->seen_n++;
+			return false;
+		}
+	}
+}
+
+static void add_error(struct dj_import_result *res, int64_t row, const char *column, const char *field,
+		      const char *msg)
+{
+	res->rows_bad++;
+	if (res->n_errors >= DJ_IMPORT_MAX_ERRORS)
+		return;
+	if (!res->errors)
+		res->errors = dj_calloc(DJ_IMPORT_MAX_ERRORS, sizeof(*res->errors));
+	struct dj_import_error *e = &res->errors[res->n_errors++];
+	e->row = row;
+	snprintf(e->column, sizeof(e->column), "%s", column ? column : "");
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	snprintf(e->message, sizeof(e->message), "%s", msg);
+}
+
+static dj_rc load_orgs(struct pass *p)
+{
+	struct dj_stmt *s;
+	struct dj_scope sub;
+	size_t cap = 0;
+	dj_scope_set_path(&sub, p->target_path);
+	dj_rc rc = dj_db_prepare(p->reader, "SELECT id, name FROM orgs WHERE path >= ? AND path < ?", &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_text(s, 1, sub.org_path);
+	dj_stmt_bind_text(s, 2, sub.path_hi);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		if (p->norgs == cap) {
+			cap = cap ? cap * 2 : 256;
+			p->orgs = dj_realloc(p->orgs, cap * sizeof(*p->orgs));
+		}
+		p->orgs[p->norgs].id = dj_stmt_int(s, 0);
+		p->orgs[p->norgs].name = dj_strdup(dj_stmt_text(s, 1));
+		p->norgs++;
+	}
+	dj_stmt_reset(s);
+	return DJ_OK;
+}
+
+/* "所属党组织" cell: an org id or an exact, unique name inside the target subtree. */
+static int64_t resolve_org(const struct pass *p, const char *text, const char **why)
+{
+	int64_t id = 0, found = 0;
+	if (dj_parse_int_str(text, 1, INT64_MAX, &id) == DJ_OK) {
+		for (size_t i = 0; i < p->norgs; i++)
+			if (p->orgs[i].id == id)
+				return id;
+		*why = "党组织 id 不在导入目标组织的范围内";
+		return 0;
+	}
+	for (size_t i = 0; i < p->norgs; i++)
+		if (strcmp(p->orgs[i].name, text) == 0) {
+			if (found) {
+				*why = "党组织名称不唯一，请改填组织 id";
+				return 0;
+			}
+			found = p->orgs[i].id;
+		}
+	if (!found)
+		*why = "在导入目标组织范围内找不到该党组织";
+	return found;
+}
+
+static dj_rc map_header(struct pass *p, const char *const *cells, size_t n, char *err, size_t errlen)
+{
+	p->ncols = n;
+	bool have[MAXF] = { false };
+	for (size_t c = 0; c < n; c++) {
+		char label[128];
+		snprintf(label, sizeof(label), "%s", cells[c]);
+		/* The template marks required columns with a trailing "*". */
+		size_t l = strlen(label);
+		while (l && (label[l - 1] == '*' || label[l - 1] == ' '))
+			label[--l] = '\0';
+		p->col_field[c] = -1;
+		p->col_label[c] = dj_arena_strdup(p->x->a, label);
+		for (size_t f = 0; f < dj_member_entity.nfields; f++) {
+			const struct dj_field *fd = &dj_member_entity.fields[f];
+			if (fd->flags & (DJ_FF_SERVER | DJ_FF_NOIMPORT))
+				continue;
+			if (strcmp(fd->label, label) == 0 || strcmp(fd->name, label) == 0) {
+				if (have[f]) {
+					snprintf(err, errlen, "表头第 %zu 列“%s”重复", c + 1, label);
+					return DJ_ERR_INVALID;
+				}
+				p->col_field[c] = (int)f;
+				have[f] = true;
+			}
+		}
+	}
+	for (size_t f = 0; f < dj_member_entity.nfields; f++) {
+		const struct dj_field *fd = &dj_member_entity.fields[f];
+		if ((fd->flags & DJ_FF_REQUIRED) && strcmp(fd->name, "org_id") != 0 && !have[f]) {
+			snprintf(err, errlen, "表头缺少必填列“%s”（请使用导入模板）", fd->label);
+			return DJ_ERR_INVALID;
+		}
+	}
+	return DJ_OK;
+}
+
+/* Validate one data row into vals; false (with errors added) if bad. */
+static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_t row, struct dj_value *vals,
+		      struct dj_import_result *res)
+{
+	struct dj_model_err err = { 0 };
+	bool ok = true;
+	int org_col = -1;
+	memset(vals, 0, sizeof(*vals) * dj_member_entity.nfields);
+	for (size_t c = 0; c < n && c < p->ncols; c++) {
+		int f = p->col_field[c];
+		if (f < 0 || !cells[c][0])
+			continue;
+		const struct dj_field *fd = &dj_member_entity.fields[f];
+		if (strcmp(fd->name, "org_id") == 0 || strcmp(fd->name, "party_group_id") == 0) {
+			const char *why = NULL;
+			int64_t id = resolve_org(p, cells[c], &why);
+			if (!id) {
+				add_error(res, row, p->col_label[c], fd->name, why);
+				ok = false;
+				continue;
+			}
+			vals[f].set = true;
+			vals[f].i = id;
+			if (strcmp(fd->name, "org_id") == 0)
+				org_col = (int)c;
+			continue;
+		}
+		if (dj_model_parse_text(fd, cells[c], p->x->a, &vals[f], &err)) {
+			add_error(res, row, p->col_label[c], fd->name, err.msg);
+			ok = false;
+		}
+	}
+	int oi = dj_model_field(&dj_member_entity, "org_id");
+	if (!vals[oi].set) {
+		vals[oi].set = true;
+		vals[oi].i = p->target_org;
+	}
+	(void)org_col;
+	if (!ok)
+		return false;
+	for (size_t f = 0; f < dj_member_entity.nfields; f++) {
+		const struct dj_field *fd = &dj_member_entity.fields[f];
+		if ((fd->flags & DJ_FF_REQUIRED) && !vals[f].set) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "缺少必填项：%s", fd->label);
+			add_error(res, row, fd->label, fd->name, msg);
+			return false;
+		}
+	}
+	if (dj_member_check(vals, NULL, p->x->a, &err)) {
+		int f = dj_model_field(&dj_member_entity, err.field);
+		add_error(res, row, f >= 0 ? dj_member_entity.fields[f].label : "", err.field, err.msg);
+		return false;
+	}
+	const char *idn = vals[dj_model_field(&dj_member_entity, "id_number")].s;
+	if (seen_add(p, hash64(idn))) {
+		add_error(res, row, "身份证号", "id_number", "身份证号与本文件中前面的行重复");
+		return false;
+	}
+	if (p->x->pii) {
+		char bidx[DJ_PII_BIDX_HEX + 1];
+		struct dj_stmt *s;
+		dj_pii_blind(p->x->pii, idn, bidx);
+		if (dj_db_prepare(p->reader, "SELECT 1 FROM members WHERE id_number_bidx = ? AND deleted_at IS NULL", &s) ==
+		    DJ_OK) {
+			dj_stmt_bind_text(s, 1, bidx);
+			bool exists = dj_stmt_step(s) == DJ_ROW;
+			dj_stmt_reset(s);
+			if (exists) {
+				add_error(res, row, "身份证号", "id_number", "该身份证号的党员已在花名册中");
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+typedef dj_rc (*row_fn)(struct pass *p, struct dj_value *vals, int64_t row, void *arg);
+
+/* Reads the file once: header, then each row through check_row and (if good) fn. */
+static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_import_result *res,
+		      struct dj_import_progress *prog, row_fn fn, void *arg)
+{
+	const char *const *cells;
+	size_t n;
+	char err[256];
+	struct dj_value vals[MAXF];
+	bool header = false;
+	dj_rc rc = dj_table_open(data, len, &p->t, err, sizeof(err));
+	if (rc) {
+		snprintf(res->fatal, sizeof(res->fatal), "%s", err);
+		return DJ_ERR_INVALID;
+	}
+	for (;;) {
+		rc = dj_table_next(p->t, &cells, &n, err, sizeof(err));
+		if (rc == DJ_DONE) {
+			rc = DJ_OK;
+			break;
+		}
+		if (rc != DJ_ROW) {
+			snprintf(res->fatal, sizeof(res->fatal), "%s", err);
+			rc = DJ_ERR_INVALID;
+			break;
+		}
+		size_t nonempty = 0;
+		for (size_t i = 0; i < n; i++)
+			nonempty += cells[i][0] != '\0';
+		if (!nonempty)
+			continue;
+		if (!header) {
+			if ((rc = map_header(p, cells, n, res->fatal, sizeof(res->fatal))))
+				break;
+			header = true;
+			continue;
+		}
+		int64_t row = (int64_t)dj_table_row(p->t);
+		res->rows_total++;
+		if (res->rows_total > DJ_MAX_IMPORT_ROWS) {
+			snprintf(res->fatal, sizeof(res->fatal), "数据行超过上限 %d 行", DJ_MAX_IMPORT_ROWS);
+			rc = DJ_ERR_TOOBIG;
+			break;
+		}
+		if (check_row(p, cells, n, row, vals, res)) {
+			res->rows_ok++;
+			if (fn && (rc = fn(p, vals, row, arg)))
+				break;
+		}
+		atomic_store(&prog->processed, res->rows_total);
+		dj_arena_release(p->x->a);
+	}
+	if (!rc && !header) {
+		snprintf(res->fatal, sizeof(res->fatal), "文件中没有表头和数据行");
+		rc = DJ_ERR_INVALID;
+	}
+	dj_table_free(p->t);
+	p->t = NULL;
+	return rc;
+}
+
+struct commit_arg {
+	int64_t batch_id;
+	struct dj_import_result *res;
+};
+
+static dj_rc commit_row(struct pass *p, struct dj_value *vals, int64_t row, void *arg)
+{
+	struct commit_arg *ca = arg;
+	struct dj_model_err err = { 0 };
+	struct dj_stmt *s;
+	int64_t id;
+	dj_rc rc = dj_member_create(p->x, vals, &id, &err);
+	if (rc == DJ_ERR_INVALID || rc == DJ_ERR_CONFLICT) {
+		int f = dj_model_field(&dj_member_entity, err.field);
+		add_error(ca->res, row, f >= 0 ? dj_member_entity.fields[f].label : "", err.field, err.msg);
+		ca->res->rows_ok--;
+		return rc;
+	}
+	if (rc)
+		return rc;
+	if ((rc = dj_db_prepare(p->x->c, "UPDATE members SET import_batch_id = ? WHERE id = ?", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, ca->batch_id);
+	dj_stmt_bind_int(s, 2, id);
+	return dj_stmt_exec(s);
+}
+
+static void pass_release(struct pass *p)
+{
+	for (size_t i = 0; i < p->norgs; i++)
+		dj_free(p->orgs[i].name);
+	dj_free(p->orgs);
+	dj_free(p->seen);
+	p->orgs = NULL;
+	p->seen = NULL;
+	p->norgs = p->seen_n = p->seen_cap = 0;
+}
+
+dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct dj_scope *sc, const struct dj_actor *who,
+			int64_t org_id, const char *data, size_t len, const char *file_name, bool dry_run,
+			struct dj_import_progress *prog, struct dj_import_result *res)
+{
+	struct dj_arena a = DJ_ARENA_INIT;
+	struct dj_model_ctx x = { NULL, sc, who, pii, &a };
+	struct pass p;
+	struct dj_org target;
+	struct dj_db_conn *c = NULL;
+	char ts[26];
+	dj_rc rc;
+	memset(&p, 0, sizeof(p));
+	memset(res, 0, sizeof(*res));
+	res->dry_run = dry_run;
+	p.x = &x;
+	p.target_org = org_id;
+	if ((rc = dj_db_reader(db, &p.reader)))
+		return rc;
+	rc = dj_org_get(p.reader, sc, org_id, &a, &target);
+	if (rc) {
+		snprintf(res->fatal, sizeof(res->fatal), "导入目标党组织不存在或不在您的管理范围内");
+		goto out;
+	}
+	p.target_path = dj_strdup(target.path);
+	if ((rc = load_orgs(&p)))
+		goto out;
+	/* Pass 1: validate everything (this is the dry run). */
+	atomic_store(&prog->phase, 1);
+	rc = run_pass(&p, data, len, res, prog, NULL, NULL);
+	atomic_store(&prog->total, res->rows_total);
+	if (rc || res->rows_bad || dry_run) {
+		if (!rc && res->rows_bad)
+			rc = DJ_ERR_INVALID;
+		goto out;
+	}
+	if (res->rows_total == 0) {
+		snprintf(res->fatal, sizeof(res->fatal), "文件中没有数据行");
+		rc = DJ_ERR_INVALID;
+		goto out;
+	}
+	/* Pass 2: commit all rows in one transaction, as one batch. */
+	atomic_store(&prog->phase, 2);
+	atomic_store(&prog->processed, 0);
+	struct dj_import_result again;
+	memset(&again, 0, sizeof(again));
+	p.seen_n = 0;
+	memset(p.seen, 0, p.seen_cap * sizeof(*p.seen));
+	if ((rc = dj_db_begin(db, &c)))
+		goto out;
+	x.c = c;
+	struct dj_stmt *s;
+	dj_time_rfc3339(dj_time_now(), ts);
+	if ((rc = dj_db_prepare(c, "INSERT INTO import_batches(kind, org_id, org_path, file_name, rows_total, rows_imported,"
+				   " created_by, created_at) VALUES ('members', ?, ?, ?, ?, ?, ?, ?)", &s)))
+		goto fail;
+	dj_stmt_bind_int(s, 1, org_id);
+	dj_stmt_bind_text(s, 2, p.target_path);
+	dj_stmt_bind_text(s, 3, file_name);
+	dj_stmt_bind_int(s, 4, res->rows_total);
+	dj_stmt_bind_int(s, 5, res->rows_ok);
+	if (who->user_id)
+		dj_stmt_bind_int(s, 6, who->user_id);
+	dj_stmt_bind_text(s, 7, ts);
+	if ((rc = dj_stmt_exec(s)))
+		goto fail;
+	struct commit_arg ca = { dj_db_last_id(c), &again };
+	rc = run_pass(&p, data, len, &again, prog, commit_row, &ca);
+	if (!rc && again.rows_bad)
+		rc = DJ_ERR_INVALID;
+	if (rc) {
+		/* Someone changed the register between the passes: report it, write nothing. */
+		dj_free(res->errors);
+		*res = again;
+		res->dry_run = false;
+		goto fail;
+	}
+	dj_import_result_release(&again);
+	{
+		char after[512];
+		snprintf(after, sizeof(after), "{\"batch_id\":%lld,\"org_id\":%lld,\"rows\":%lld}", (long long)ca.batch_id,
+			 (long long)org_id, (long long)res->rows_ok);
+		struct dj_audit_entry e = { "import.members", "import_batch", ca.batch_id, p.target_path, NULL, after };
+		if ((rc = dj_audit_append(c, who, &e)))
+			goto fail;
+	}
+	rc = dj_db_commit(c);
+	c = NULL;
+	if (!rc)
+		res->batch_id = ca.batch_id;
+	goto out;
+fail:
+	dj_db_rollback(c);
+	c = NULL;
+out:
+	atomic_store(&prog->phase, 3);
+	if (p.reader)
+		dj_db_release(p.reader);
+	dj_free((void *)(uintptr_t)p.target_path);
+	pass_release(&p);
+	dj_arena_release(&a);
+	return rc;
+}
+
+void dj_import_result_release(struct dj_import_result *res)
+{
+	dj_free(res->errors);
+	res->errors = NULL;
+	res->n_errors = 0;
+}
+
+void dj_import_result_write(const struct dj_import_result *res, struct dj_jw *w)
+{
+	dj_jw_obj_begin(w);
+	dj_jw_kbool(w, "dry_run", res->dry_run);
+	dj_jw_kint(w, "rows_total", res->rows_total);
+	dj_jw_kint(w, "rows_ok", res->rows_ok);
+	dj_jw_kint(w, "rows_bad", res->rows_bad);
+	dj_jw_kint_or_null(w, "batch_id", res->batch_id, res->batch_id == 0);
+	dj_jw_kstr(w, "fatal", res->fatal[0] ? res->fatal : NULL);
+	dj_jw_key(w, "errors");
+	dj_jw_arr_begin(w);
+	for (size_t i = 0; i < res->n_errors; i++) {
+		dj_jw_obj_begin(w);
+		dj_jw_kint(w, "row", res->errors[i].row);
+		dj_jw_kstr(w, "column", res->errors[i].column);
+		dj_jw_kstr(w, "field", res->errors[i].field[0] ? res->errors[i].field : NULL);
+		dj_jw_kstr(w, "message", res->errors[i].message);
+		dj_jw_obj_end(w);
+	}
+	dj_jw_arr_end(w);
+	dj_jw_obj_end(w);
+}
+
+dj_rc dj_import_rollback(struct dj_db_conn *c, const struct dj_scope *sc, const struct dj_actor *who, int64_t batch_id)
+{
+	struct dj_arena a = DJ_ARENA_INIT;
+	struct dj_model_ctx x = { c, sc, who, NULL, &a };
+	struct dj_stmt *s;
+	char ts[26], reason[64], path[DJ_PATH_MAX];
+	int64_t *ids = NULL, n = 0, cap = 0;
+	dj_rc rc = dj_db_prepare(c, "SELECT org_path, rolled_back_at FROM import_batches WHERE id = ? AND org_path >= ? AND org_path < ?",
+				 &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_int(s, 1, batch_id);
+	dj_stmt_bind_text(s, 2, sc->org_path);
+	dj_stmt_bind_text(s, 3, sc->path_hi);
+	rc = dj_stmt_step(s);
+	bool done = rc == DJ_ROW && !dj_stmt_is_null(s, 1);
+	if (rc == DJ_ROW)
+		snprintf(path, sizeof(path), "%s", dj_stmt_text(s, 0));
+	dj_stmt_reset(s);
+	if (rc != DJ_ROW)
+		return rc == DJ_DONE ? DJ_ERR_NOTFOUND : rc;
+	if (done)
+		return DJ_ERR_CONFLICT;
+	if ((rc = dj_db_prepare(c, "SELECT id FROM members WHERE import_batch_id = ? AND deleted_at IS NULL", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, batch_id);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			ids = dj_realloc(ids, (size_t)cap * sizeof(*ids));
+		}
+		ids[n++] = dj_stmt_int(s, 0);
+	}
+	dj_stmt_reset(s);
+	snprintf(reason, sizeof(reason), "撤销导入批次 %lld", (long long)batch_id);
+	for (int64_t i = 0; i < n && !rc; i++) {
+		rc = dj_member_delete(&x, ids[i], reason);
+		if (rc == DJ_ERR_NOTFOUND)
+			rc = DJ_OK; /* already deleted or moved out of scope */
+		dj_arena_release(&a);
+	}
+	dj_free(ids);
+	if (rc)
+		return rc;
+	if ((rc = dj_db_prepare(c, "UPDATE import_batches SET rolled_back_at = ? WHERE id = ?", &s)))
+		return rc;
+	dj_stmt_bind_text(s, 1, dj_time_rfc3339(dj_time_now(), ts));
+	dj_stmt_bind_int(s, 2, batch_id);
+	if ((rc = dj_stmt_exec(s)))
+		return rc;
+	char after[128];
+	snprintf(after, sizeof(after), "{\"batch_id\":%lld,\"members_removed\":%lld}", (long long)batch_id, (long long)n);
+	struct dj_audit_entry e = { "import.rollback", "import_batch", batch_id, path, NULL, after };
+	return dj_audit_append(c, who, &e);
+}
+
+dj_rc dj_import_batches(struct dj_db_conn *c, const struct dj_scope *sc, int64_t page, int64_t per_page, struct dj_jw *w,
+			int64_t *total)
+{
+	struct dj_stmt *s;
+	dj_rc rc = dj_db_prepare(c, "SELECT COUNT(*) FROM import_batches WHERE org_path >= ? AND org_path < ?", &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_text(s, 1, sc->org_path);
+	dj_stmt_bind_text(s, 2, sc->path_hi);
+	*total = dj_stmt_step(s) == DJ_ROW ? dj_stmt_int(s, 0) : 0;
+	dj_stmt_reset(s);
+	if ((rc = dj_db_prepare(c, "SELECT b.id, b.kind, b.org_id, o.name, b.file_name, b.rows_total, b.rows_imported,"
+				   " b.created_at, b.rolled_back_at, u.username FROM import_batches b JOIN orgs o ON o.id = b.org_id"
+				   " LEFT JOIN users u ON u.id = b.created_by WHERE b.org_path >= ? AND b.org_path < ?"
+				   " ORDER BY b.id DESC LIMIT ? OFFSET ?", &s)))
+		return rc;
+	dj_stmt_bind_text(s, 1, sc->org_path);
+	dj_stmt_bind_text(s, 2, sc->path_hi);
+	dj_stmt_bind_int(s, 3, per_page);
+	dj_stmt_bind_int(s, 4, (page - 1) * per_page);
+	while ((rc = dj_stmt_step(s)) == DJ_ROW) {
+		dj_jw_obj_begin(w);
+		dj_jw_kint(w, "id", dj_stmt_int(s, 0));
+		dj_jw_kstr(w, "kind", dj_stmt_text(s, 1));
+		dj_jw_kint(w, "org_id", dj_stmt_int(s, 2));
+		dj_jw_kstr(w, "org_name", dj_stmt_text(s, 3));
+		dj_jw_kstr(w, "file_name", dj_stmt_text(s, 4));
+		dj_jw_kint(w, "rows_total", dj_stmt_int(s, 5));
+		dj_jw_kint(w, "rows_imported", dj_stmt_int(s, 6));
+		dj_jw_kstr(w, "created_at", dj_stmt_text(s, 7));
+		dj_jw_kstr(w, "rolled_back_at", dj_stmt_text(s, 8));
+		dj_jw_kstr(w, "created_by", dj_stmt_text(s, 9));
+		dj_jw_obj_end(w);
+	}
+	dj_stmt_reset(s);
+	return rc == DJ_DONE ? DJ_OK : rc;
+}
+
+dj_rc dj_import_template(const char *path)
+{
+	struct dj_xlsx_out *x;
+	const char *head[MAXF];
+	char labels[MAXF][80];
+	size_t n = 0;
+	dj_rc rc = dj_xlsx_create(path, "党员信息", &x);
+	if (rc)
+		return rc;
+	for (size_t f = 0; f < dj_member_entity.nfields && n < MAXF; f++) {
+		const struct dj_field *fd = &dj_member_entity.fields[f];
+		if (fd->flags & (DJ_FF_SERVER | DJ_FF_NOIMPORT))
+			continue;
+		bool req = (fd->flags & DJ_FF_REQUIRED) && strcmp(fd->name, "org_id") != 0;
+		snprintf(labels[n], sizeof(labels[n]), "%s%s", fd->label, req ? "*" : "");
+		head[n] = labels[n];
+		dj_xlsx_col_width(x, n, fd->type == DJ_FT_TEXT ? 18 : 14);
+		n++;
+	}
+	/* One header row only: the template can be filled in and imported as it is. Dates as
+	 * YYYY-MM-DD, codes by code or name, 是/否 for flags; 所属党组织 by name or id. */
+	rc = dj_xlsx_row(x, head, n, 1);
+	dj_rc rc2 = dj_xlsx_close(x);
+	return rc ? rc : rc2;
+}
