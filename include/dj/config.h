@@ -13,7 +13,7 @@ struct dj_config {
 	int threads;           /* HTTP worker threads, default = cores (min 2) */
 	size_t max_body;       /* bytes, default 1 MiB (DJ_MAX_BODY) */
 	size_t max_upload;     /* bytes for import uploads, default 64 MiB */
-	int per_ip_conns;      /* default 64 */
+	int per_ip_conns;      /* default 256 */
 	int conn_timeout_s;    /* idle connection timeout, default 30 s */
 	int session_idle_s;    /* default 1800 */
 	int lockout_failures;  /* default 5 */
@@ -26,7 +26,8 @@ struct dj_config {
 
 /** Fill defaults. */
 void dj_config_defaults(struct dj_config *c);
-/** Apply an ini file ([server] listen, port, threads ...; [db] path, key_file; [security] ...).
+/** Apply an ini file (keys as in etc/dangjian.ini: listen, port, threads, db, key_file, ...;
+ *  sections only group keys for people).
  *  DJ_ERR_IO if unreadable, DJ_ERR_INVALID naming the bad line in *err (static or NULL). */
 dj_rc dj_config_load_file(struct dj_config *c, const char *path, char *err, size_t errlen);
 /** Apply DJ_LISTEN, DJ_PORT, DJ_DB, DJ_KEY_FILE, DJ_THREADS, DJ_METRICS_TOKEN, DJ_LOG_LEVEL. */

@@ -36,7 +36,7 @@ int dj_date_cmp(struct dj_date a, struct dj_date b);
 int dj_date_quarter(struct dj_date d);
 /** Completed years (周岁) on date `on` for someone born `birth` (RULES.md S-7:
  *  the birthday itself completes the year; a 02-29 birthday completes on 02-28
- *  in common years when leap_day_on_feb28, else on 03-01). */
+ *  in common years, by the same month-end clamp as S-3). */
 int dj_date_age(struct dj_date birth, struct dj_date on);
 /** Today in UTC+8 (China Standard Time). */
 struct dj_date dj_date_today(void);

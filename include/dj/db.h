@@ -115,6 +115,7 @@ struct dj_db_backend {
 	int64_t (*changes)(void *conn);
 	int64_t (*last_id)(void *conn);
 	const char *(*errmsg)(void *conn);
+	bool (*stmt_busy)(void *stmt); /* stepped and not yet reset */
 	dj_rc (*backup)(void *conn, const char *dest);
 	int64_t (*page_count)(void *conn, int64_t *page_size);
 };

@@ -54,7 +54,8 @@ void dj_jw_kint_or_null(struct dj_jw *w, const char *k, int64_t v, bool is_null)
 
 /** Parse a request body with the limits above (depth, array length, string
  *  length, valid UTF-8, object at top level). On failure returns DJ_ERR_BADREQ
- *  with a Chinese reason in err. Result is a new reference. */
+ *  (malformed, too deep) or DJ_ERR_TOOBIG (array or string over its limit) with a
+ *  Chinese reason in err. Result is a new reference. */
 dj_rc dj_json_parse_body(const char *body, size_t len, json_t **out, char *err, size_t errlen);
 
 /** Check that obj has no keys outside the NULL-terminated list `allowed`;

@@ -6,12 +6,18 @@
 
 void dj_scope_set_path(struct dj_scope *s, const char *org_path)
 {
-	snprintf(s->org_path, sizeof(s->org_path), "%s", org_path);
-	snprintf(s->path_hi, sizeof(s->path_hi), "%s", org_path);
-	/* Paths end in '/'; '0' is the next byte, so [path, path-with-'0') is exactly the subtree. */
-	size_t n = strlen(s->path_hi);
-	if (n > 0)
-		s->path_hi[n - 1] = (char)(s->path_hi[n - 1] + 1);
+	size_t n = strlen(org_path);
+	if (n == 0) {
+		/* No org: an empty range, so nothing is covered (fail closed). */
+		s->org_path[0] = s->path_hi[0] = '\0';
+		return;
+	}
+	/* Every path ends in '/': "/1/5" would otherwise also cover "/1/50/". */
+	snprintf(s->org_path, sizeof(s->org_path), "%s%s", org_path, n && org_path[n - 1] == '/' ? "" : "/");
+	snprintf(s->path_hi, sizeof(s->path_hi), "%s", s->org_path);
+	/* '0' follows '/', so [path, path-with-'0') is exactly the subtree. */
+	n = strlen(s->path_hi);
+	s->path_hi[n - 1] = '0';
 }
 
 bool dj_scope_covers(const struct dj_scope *s, const char *path)

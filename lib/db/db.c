@@ -170,21 +170,32 @@ dj_rc dj_db_prepare(struct dj_db_conn *c, const char *sql, struct dj_stmt **out)
 			return DJ_OK;
 		}
 	}
-	if (c->ncache == DJ_STMT_CACHE) {
-		/* Full: drop the newer half. Generated SQL is bounded, so this is rare. */
-		for (int i = DJ_STMT_CACHE / 2; i < DJ_STMT_CACHE; i++) {
-			be->finalize(c->cache[i].h);
-			dj_free(c->cache[i].sql);
-		}
-		c->ncache = DJ_STMT_CACHE / 2;
-	}
 	void *sh;
 	dj_rc rc = be->prepare(c->h, sql, &sh);
 	if (rc) {
 		dj_log_error("db_prepare_failed", "err=\"%s\"", be->errmsg(c->h));
 		return rc;
 	}
-	struct dj_stmt *s = &c->cache[c->ncache++];
+	struct dj_stmt *s;
+	if (c->ncache < DJ_STMT_CACHE) {
+		s = &c->cache[c->ncache++];
+	} else {
+		/* Full: reuse a slot whose statement is not being stepped (a caller may still be
+		 * reading rows from a busy one), round-robin, skipping the few most recent. */
+		int k, tries = 0;
+		do {
+			k = c->evict_next;
+			c->evict_next = (c->evict_next + 1) % DJ_STMT_CACHE;
+		} while (be->stmt_busy(c->cache[k].h) && ++tries < DJ_STMT_CACHE);
+		if (tries >= DJ_STMT_CACHE) {
+			be->finalize(sh);
+			dj_log_error("db_stmt_cache_exhausted", "n=%d", DJ_STMT_CACHE);
+			return DJ_ERR_INTERNAL;
+		}
+		s = &c->cache[k];
+		be->finalize(s->h);
+		dj_free(s->sql);
+	}
 	s->conn = c;
 	s->sql = dj_strdup(sql);
 	s->hash = h;

@@ -20,6 +20,7 @@ struct dj_db_conn {
 	bool writer;
 	struct dj_stmt cache[DJ_STMT_CACHE];
 	int ncache;
+	int evict_next;   /* round-robin eviction cursor once the cache is full */
 };
 
 struct dj_db {

@@ -60,7 +60,8 @@ static dj_rc open_conn(const char *url, int flags, bool writer, void **out)
 	sqlite3_extended_result_codes(h, 0);
 	/* Durability: WAL + synchronous=FULL, so a commit that was answered survives a
 	 * process crash and a power loss (docs/operations.md). */
-	const char *setup = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	const char *setup = (flags & DJ_DB_NO_MIGRATE) ? "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+			    : writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 				     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"
 				   : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA temp_store=MEMORY;"
 				     "PRAGMA cache_size=-8000;";
@@ -109,6 +110,7 @@ static void reset(void *s)
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 }
+static bool stmt_busy(void *s) { return sqlite3_stmt_busy(s) != 0; }
 static int64_t changes(void *conn) { return sqlite3_changes64(conn); }
 static int64_t last_id(void *conn) { return sqlite3_last_insert_rowid(conn); }
 static const char *errmsg(void *conn) { return sqlite3_errmsg(conn); }
@@ -180,6 +182,7 @@ const struct dj_db_backend dj_db_sqlite_backend = {
 	.changes = changes,
 	.last_id = last_id,
 	.errmsg = errmsg,
+	.stmt_busy = stmt_busy,
 	.backup = backup,
 	.page_count = page_count,
 };

@@ -16,6 +16,7 @@
 #include "dj/alloc.h"
 #include "dj/io.h"
 #include "dj/strbuf.h"
+#include "dj/banned.h"
 
 /* ---- rendering a table as text ---------------------------------------------------------------
  * Each row is "N:cell|cell|…\n" with N the spreadsheet row number; in cells, a newline is
