@@ -21,4 +21,8 @@ dj_rc dj_demo_build(struct dj_db *db, const struct dj_pii *pii, uint64_t seed, i
 /** The members and committees part (lib/domain/demo_members.c), inside the open transaction. */
 dj_rc dj_demo_members(struct dj_db_conn *c, const struct dj_pii *pii, uint64_t seed, int64_t *count);
 
+/** Twelve months of meetings with realistic gaps (lib/domain/demo_meetings.c), inside the open
+ *  transaction; one summary audit entry. */
+dj_rc dj_demo_meetings(struct dj_db_conn *c, uint64_t seed, int64_t *count);
+
 #endif

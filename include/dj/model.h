@@ -24,6 +24,7 @@ enum dj_ftype {
 	DJ_FT_CODE,  /* a code from the code list `codes` */
 	DJ_FT_REF,   /* id of a row of entity `ref` (must lie in the caller's scope) */
 	DJ_FT_MONEY, /* integer 分 */
+	DJ_FT_CODES, /* a set of codes from `codes`: JSON array, stored ",a,b,"; ?<name minus s>=code filters */
 };
 
 enum {
@@ -62,6 +63,7 @@ struct dj_entity {
 	const char *parent;  /* child records: the parent table ("members") via parent_col */
 	const char *parent_col;
 	const char *self_col; /* column equal to the member's own id for the member role ("id" / "member_id") */
+	const char *range_col; /* DATE field filtered by ?from=&to= (inclusive), or NULL */
 };
 
 /** A value of one field. Strings point into the request's JSON or the arena. */
@@ -134,6 +136,7 @@ struct dj_list_query {
 	bool sort_desc;
 	int64_t page, per_page;
 	bool include_deleted;
+	const char *from, *to; /* on e->range_col */
 };
 /** Looks up a request parameter by name (NULL if absent). */
 typedef const char *(*dj_param_fn)(const void *src, const char *name);

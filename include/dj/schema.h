@@ -10,4 +10,8 @@ dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **ou
 /** All entity descriptors (NULL-terminated), for /api/v1/meta, OpenAPI and schema checks. */
 extern const struct dj_entity *const dj_schema_entities[];
 
+/** Tables whose rows carry a copy of their org's path in org_path (NULL-terminated): an org
+ *  move rewrites them all. */
+extern const char *const dj_schema_path_tables[];
+
 #endif

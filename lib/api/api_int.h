@@ -42,6 +42,26 @@ dj_rc api_import_batches(struct dj_req *r);
 dj_rc api_import_rollback(struct dj_req *r);
 dj_rc api_export_members(struct dj_req *r);
 
+dj_rc api_meetings_list(struct dj_req *r);
+dj_rc api_meetings_create(struct dj_req *r);
+dj_rc api_meeting_get(struct dj_req *r);
+dj_rc api_meeting_patch(struct dj_req *r);
+dj_rc api_meeting_delete(struct dj_req *r);
+dj_rc api_meeting_attendance_get(struct dj_req *r);
+dj_rc api_meeting_attendance_set(struct dj_req *r);
+dj_rc api_meeting_vote(struct dj_req *r);
+dj_rc api_meeting_review(struct dj_req *r);
+dj_rc api_meeting_checkin_token(struct dj_req *r);
+dj_rc api_meeting_checkin(struct dj_req *r);
+dj_rc api_meeting_attach(struct dj_req *r);
+dj_rc api_meeting_attachment(struct dj_req *r);
+dj_rc api_rules_list(struct dj_req *r);
+dj_rc api_rule_params_get(struct dj_req *r);
+dj_rc api_rule_params_set(struct dj_req *r);
+dj_rc api_findings(struct dj_req *r);
+dj_rc api_compliance(struct dj_req *r);
+dj_rc api_inbox(struct dj_req *r);
+
 /** Send the file at path as the response body (xlsx download named download_name), then delete it. */
 dj_rc api_send_file(struct dj_req *r, const char *path, const char *content_type, const char *download_name);
 

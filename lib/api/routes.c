@@ -11,6 +11,8 @@
 #define T_USER "账号管理"
 #define T_MEMBER "党员"
 #define T_IMPORT "导入导出"
+#define T_LIFE "组织生活"
+#define T_RULES "规则与提醒"
 #define T_AUDIT "审计日志"
 
 static const struct dj_route routes[] = {
@@ -59,6 +61,38 @@ static const struct dj_route routes[] = {
 	{ "POST", "/api/v1/import/batches/{id}/rollback", api_import_rollback, 0, BUSINESS, T_IMPORT, "撤销整个导入批次", NULL },
 	{ "GET", "/api/v1/export/members.xlsx", api_export_members, 0, BUSINESS, T_IMPORT,
 	  "导出党员花名册（与列表相同的筛选；reveal=1 导出完整身份证号，记入审计）", NULL },
+	{ "GET", "/api/v1/meetings", api_meetings_list, 0, BUSINESS | DJ_ROLE_MEMBER, T_LIFE,
+	  "组织生活记录（org_id、subtree、from、to、type、status 筛选）", NULL },
+	{ "POST", "/api/v1/meetings", api_meetings_create, 0, BUSINESS, T_LIFE, "新建会议记录（可多种类型）", "meeting" },
+	{ "GET", "/api/v1/meetings/{id}", api_meeting_get, 0, BUSINESS | DJ_ROLE_MEMBER, T_LIFE,
+	  "会议详情（出席统计、法定人数检查、表决、附件）", NULL },
+	{ "PATCH", "/api/v1/meetings/{id}", api_meeting_patch, 0, BUSINESS, T_LIFE, "修改会议记录", "meeting" },
+	{ "DELETE", "/api/v1/meetings/{id}", api_meeting_delete, 0, BUSINESS, T_LIFE, "删除会议记录（须填原因）",
+	  "{\"reason\"}" },
+	{ "GET", "/api/v1/meetings/{id}/attendance", api_meeting_attendance_get, 0, BUSINESS, T_LIFE,
+	  "应到人员及出席情况", NULL },
+	{ "POST", "/api/v1/meetings/{id}/attendance", api_meeting_attendance_set, 0, BUSINESS, T_LIFE,
+	  "登记出席情况", "{\"items\":[{\"member_id\",\"status\",\"late\",\"reason\"}]}" },
+	{ "POST", "/api/v1/meetings/{id}/votes", api_meeting_vote, 0, BUSINESS, T_LIFE,
+	  "登记表决结果（按 S-1、S-2、VOTE-2 判定）", "{\"subject\",\"kind\",\"yes\",\"no\",\"abstain\"}" },
+	{ "POST", "/api/v1/meetings/{id}/review", api_meeting_review, 0, BUSINESS, T_LIFE,
+	  "报送（submit）、上级审核通过（accept）或退回（return）", "{\"action\",\"comment\"}" },
+	{ "POST", "/api/v1/meetings/{id}/checkin-token", api_meeting_checkin_token, 0, BUSINESS, T_LIFE,
+	  "生成签到二维码（5 分钟有效）", NULL },
+	{ "POST", "/api/v1/meetings/{id}/checkin", api_meeting_checkin, 0, DJ_ROLE_MEMBER | BUSINESS, T_LIFE,
+	  "扫码签到（党员本人）", "{\"token\"}" },
+	{ "POST", "/api/v1/meetings/{id}/attachments", api_meeting_attach, DJ_RT_UPLOAD, BUSINESS, T_LIFE,
+	  "上传附件（照片或 PDF，≤10 MB；请求体为文件，?filename=）", "file" },
+	{ "GET", "/api/v1/meetings/{id}/attachments/{aid}", api_meeting_attachment, 0, BUSINESS | DJ_ROLE_MEMBER, T_LIFE,
+	  "下载附件", NULL },
+	{ "GET", "/api/v1/rules", api_rules_list, 0, ANYONE, T_RULES, "规则列表（编号、版本、依据）", NULL },
+	{ "GET", "/api/v1/rules/params", api_rule_params_get, 0, BUSINESS, T_RULES, "本地规则参数（生效值与修改历史）", NULL },
+	{ "PUT", "/api/v1/rules/params", api_rule_params_set, 0, DJ_ROLE_ADMIN, T_RULES, "设置本级及下级的规则参数",
+	  "{\"org_id\",\"rule\",\"param\",\"value\",\"note\"}" },
+	{ "GET", "/api/v1/findings", api_findings, 0, BUSINESS, T_RULES,
+	  "规则检查结果（org_id、subtree、from、to、rule、severity）", NULL },
+	{ "GET", "/api/v1/compliance", api_compliance, 0, BUSINESS, T_RULES, "三会一课落实情况看板（org_id、year）", NULL },
+	{ "GET", "/api/v1/inbox", api_inbox, 0, BUSINESS, T_RULES, "待办提醒（逾期和 30 天内到期）", NULL },
 	{ "GET", "/api/v1/users", api_users_list, 0, DJ_ROLE_SECADMIN, T_USER, "账号列表", NULL },
 	{ "POST", "/api/v1/users", api_users_create, 0, DJ_ROLE_SECADMIN, T_USER, "新建账号",
 	  "{\"username\",\"password\",\"role\",\"org_id\"}" },

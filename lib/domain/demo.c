@@ -173,8 +173,11 @@ dj_rc dj_demo_build(struct dj_db *db, const struct dj_pii *pii, uint64_t seed, i
 		rc = dj_auth_user_create(b.c, &b.sc, &b.who, l->username, l->password, l->role, org, &uid, &field, err,
 					 sizeof(err));
 	}
+	int64_t meetings = 0;
 	if (!rc)
 		rc = dj_demo_members(b.c, pii, seed, members);
+	if (!rc)
+		rc = dj_demo_meetings(b.c, seed, &meetings);
 	if (rc) {
 		dj_db_rollback(b.c);
 		return rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "dj/audit.h"
 #include "dj/org.h"
+#include "dj/schema.h"
 #include "dj/banned.h"
 
 static const struct dj_field org_fields[] = {
@@ -211,17 +212,20 @@ dj_rc dj_org_move(const struct dj_model_ctx *x, int64_t id, int64_t new_parent, 
 	dj_stmt_bind_int(s, 2, id);
 	if ((rc = dj_stmt_exec(s)))
 		goto out;
-	/* Members keep a copy of their org's path for subtree queries. */
-	rc = dj_db_prepare(x->c, "UPDATE members SET org_path = ? || substr(org_path, ?) WHERE org_path >= ? AND org_path < ?",
-			   &s);
-	if (rc)
-		goto out;
-	dj_stmt_bind_text(s, 1, new_path);
-	dj_stmt_bind_int(s, 2, (int64_t)strlen(o.path) + 1);
-	dj_stmt_bind_text(s, 3, old.org_path);
-	dj_stmt_bind_text(s, 4, old.path_hi);
-	if ((rc = dj_stmt_exec(s)))
-		goto out;
+	/* Members, meetings ... keep a copy of their org's path for subtree queries. */
+	for (int t = 0; dj_schema_path_tables[t]; t++) {
+		char sql[200];
+		snprintf(sql, sizeof(sql), "UPDATE %s SET org_path = ? || substr(org_path, ?) WHERE org_path >= ? AND org_path < ?",
+			 dj_schema_path_tables[t]);
+		if ((rc = dj_db_prepare(x->c, sql, &s)))
+			goto out;
+		dj_stmt_bind_text(s, 1, new_path);
+		dj_stmt_bind_int(s, 2, (int64_t)strlen(o.path) + 1);
+		dj_stmt_bind_text(s, 3, old.org_path);
+		dj_stmt_bind_text(s, 4, old.path_hi);
+		if ((rc = dj_stmt_exec(s)))
+			goto out;
+	}
 	/* Counts: the moved subtree's totals leave the old ancestors and join the new ones. */
 	rc = dj_db_prepare(x->c, "SELECT members_full, members_probationary FROM org_stats WHERE org_id = ?", &s);
 	if (rc)

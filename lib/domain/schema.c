@@ -1,6 +1,7 @@
 /* schema.c — the business areas' migrations (after the foundation's version 1) and the list of
  * entity descriptors. Append new versions; never edit a released one. */
 #include "dj/codes.h"
+#include "dj/meeting.h"
 #include "dj/member.h"
 #include "dj/org.h"
 #include "dj/schema.h"
@@ -11,6 +12,35 @@ static void ddl_members(struct dj_strbuf *sb)
 	dj_model_ddl(&dj_member_entity, sb);
 	for (int i = 0; dj_member_subrecords[i]; i++)
 		dj_model_ddl(dj_member_subrecords[i], sb);
+}
+
+static void ddl_meetings(struct dj_strbuf *sb)
+{
+	dj_model_ddl(&dj_meeting_entity, sb);
+	dj_strbuf_adds(sb,
+		       "CREATE TABLE meeting_types (meeting_id INTEGER NOT NULL REFERENCES meetings(id), org_id INTEGER NOT NULL,"
+		       " org_path TEXT NOT NULL, type TEXT NOT NULL, held_on TEXT) STRICT;"
+		       "CREATE INDEX meeting_types_path ON meeting_types(org_path, held_on);"
+		       "CREATE INDEX meeting_types_meeting ON meeting_types(meeting_id);"
+		       "CREATE TABLE meeting_attendance (meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+		       " member_id INTEGER NOT NULL REFERENCES members(id), status TEXT NOT NULL, late INTEGER NOT NULL DEFAULT 0,"
+		       " reason TEXT, checked_in_at TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (meeting_id, member_id)) STRICT;"
+		       "CREATE TABLE meeting_votes (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+		       " subject TEXT NOT NULL, kind TEXT NOT NULL, eligible INTEGER NOT NULL, present_voting INTEGER NOT NULL,"
+		       " yes INTEGER NOT NULL, no INTEGER NOT NULL, abstain INTEGER NOT NULL, written_yes INTEGER NOT NULL,"
+		       " quorum INTEGER NOT NULL, passed INTEGER NOT NULL, rule TEXT NOT NULL, explanation TEXT NOT NULL,"
+		       " created_at TEXT NOT NULL) STRICT;"
+		       "CREATE INDEX meeting_votes_meeting ON meeting_votes(meeting_id);"
+		       "CREATE TABLE meeting_attachments (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+		       " name TEXT NOT NULL, mime TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,"
+		       " created_at TEXT NOT NULL) STRICT;"
+		       "CREATE INDEX meeting_attachments_meeting ON meeting_attachments(meeting_id);"
+		       "CREATE TABLE meeting_checkins (token_hash TEXT PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+		       " expires_at INTEGER NOT NULL) STRICT;"
+		       /* Local practice (🔶) per subtree, with history: the newest row of the nearest ancestor wins. */
+		       "CREATE TABLE rule_params (id INTEGER PRIMARY KEY, org_path TEXT NOT NULL, rule TEXT NOT NULL,"
+		       " param TEXT NOT NULL, value TEXT NOT NULL, note TEXT, set_by TEXT, set_at TEXT NOT NULL) STRICT;"
+		       "CREATE INDEX rule_params_key ON rule_params(rule, param, org_path, id);");
 }
 
 static const struct dj_migration migrations[] = {
@@ -36,11 +66,15 @@ static const struct dj_migration migrations[] = {
 	  " created_by INTEGER, created_at TEXT NOT NULL, rolled_back_at TEXT) STRICT;"
 	  "ALTER TABLE members ADD COLUMN import_batch_id INTEGER;"
 	  "CREATE INDEX members_import_batch ON members(import_batch_id);", NULL },
+	{ 7, "organizational life: meetings, types, attendance, votes, attachments, sign-in; rule parameters", NULL,
+	  ddl_meetings },
 };
+
+const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", NULL };
 
 const struct dj_entity *const dj_schema_entities[] = {
 	&dj_org_entity, &dj_member_entity, &dj_member_reward_entity, &dj_member_position_entity, &dj_member_family_entity,
-	&dj_member_abroad_entity, NULL,
+	&dj_member_abroad_entity, &dj_meeting_entity, NULL,
 };
 
 dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **out)

@@ -15,6 +15,8 @@
 /* Shared strings live in memory: cap their text and their number. */
 #define DJ_XLSX_MAX_SST_BYTES (256u << 20)
 #define DJ_XLSX_MAX_SST_COUNT (16u << 20)
+/* Memory all expat parsers of the process may hold together (see xlsx_zip.c). */
+#define DJ_XLSX_MAX_XML_MEM ((size_t)64 << 20)
 /* Relationships per .rels part we keep (a workbook has one per sheet plus a few). */
 #define DJ_XLSX_MAX_RELS 4096
 /* Part names inside the zip. */
@@ -59,9 +61,10 @@ struct dj_xml_ctx {
 	char msg[DJ_IO_MSG];
 };
 
-/** Create a non-namespace parser that allocates through dj_malloc, rejects DOCTYPE (no entity
- *  tricks) and has ctx as its user data. Never NULL (aborts on OOM). */
-XML_Parser dj_xml_create(struct dj_xml_ctx *ctx);
+/** Create ctx->p: a non-namespace parser whose memory counts against DJ_XLSX_MAX_XML_MEM, that
+ *  rejects DOCTYPE (no entity tricks) and has ctx as its user data. DJ_ERR_BUSY if the memory
+ *  cap is reached. The caller frees ctx->p with XML_ParserFree. */
+dj_rc dj_xml_create(struct dj_xml_ctx *ctx, char *err, size_t errlen);
 /** From a handler: record the failure and abort the parse. The first failure wins. */
 void dj_xml_fail(struct dj_xml_ctx *ctx, dj_rc rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -104,10 +104,12 @@ static dj_rc rels_load(struct rels *r, struct dj_xzip *z, const char *name, cons
 	r->n = 0;
 	if (dj_xzip_find(z, name) < 0)
 		return DJ_OK;
-	XML_Parser p = dj_xml_create(&r->x);
-	XML_SetStartElementHandler(p, rels_start);
-	dj_rc rc = dj_xml_parse_entry(z, name, &r->x, err, errlen);
-	XML_ParserFree(p);
+	dj_rc rc = dj_xml_create(&r->x, err, errlen);
+	if (rc)
+		return rc;
+	XML_SetStartElementHandler(r->x.p, rels_start);
+	rc = dj_xml_parse_entry(z, name, &r->x, err, errlen);
+	XML_ParserFree(r->x.p);
 	return rc;
 }
 
@@ -151,7 +153,7 @@ struct xlsx_table {
 	size_t row, last_row;   /* <row r=>, and the previous one (0 before the first) */
 	size_t col, last_col;   /* <c r=> column, 0-based, and the previous in this row */
 	int have_col;           /* last_col is valid */
-	char type;              /* of the cell: s S(tr) i(nlineStr) b e d n */
+	char type;              /* of the cell: s(hared) S(tr) i(nlineStr) b(ool) n(umber) e(lse) */
 	struct dj_strbuf val;   /* text of <v> or <is>, capped at a cell */
 	int val_long;
 	char num[80];
@@ -552,10 +554,12 @@ static dj_rc find_parts(struct dj_xzip *z, char *sheet, char *sst, char *err, si
 	}
 	if (dj_xzip_find(z, wb) >= 0) {
 		wp.rels = &wbr;
-		XML_Parser p = dj_xml_create(&wp.x);
-		XML_SetStartElementHandler(p, wb_start);
+		rc = dj_xml_create(&wp.x, err, errlen);
+		if (rc)
+			goto out;
+		XML_SetStartElementHandler(wp.x.p, wb_start);
 		rc = dj_xml_parse_entry(z, wb, &wp.x, err, errlen);
-		XML_ParserFree(p);
+		XML_ParserFree(wp.x.p);
 		if (rc)
 			goto out;
 	}
@@ -602,7 +606,9 @@ dj_rc dj_xlsx_open(const void *data, size_t len, struct dj_table **out, char *er
 	rc = dj_xentry_open(&x->z, dj_xzip_find(&x->z, x->sheet_name), x->sheet_name, &x->sheet, err, errlen);
 	if (rc)
 		goto out;
-	dj_xml_create(&x->x);
+	rc = dj_xml_create(&x->x, err, errlen);
+	if (rc)
+		goto out;
 	XML_SetElementHandler(x->x.p, sheet_start, sheet_end);
 	XML_SetCharacterDataHandler(x->x.p, sheet_text);
 out:

@@ -97,11 +97,14 @@ dj_rc dj_sst_load(struct dj_sst *s, struct dj_xzip *z, const char *name, char *e
 	sp.s = s;
 	dj_strbuf_init(&sp.cur, DJ_MAX_CELL_BYTES);
 	dj_strbuf_init(&s->text, DJ_XLSX_MAX_SST_BYTES);
-	XML_Parser p = dj_xml_create(&sp.x);
-	XML_SetElementHandler(p, sst_start, sst_end);
-	XML_SetCharacterDataHandler(p, sst_text);
-	dj_rc rc = dj_xml_parse_entry(z, name, &sp.x, err, errlen);
-	XML_ParserFree(p);
+	dj_rc rc = dj_xml_create(&sp.x, err, errlen);
+	if (rc)
+		goto out;
+	XML_SetElementHandler(sp.x.p, sst_start, sst_end);
+	XML_SetCharacterDataHandler(sp.x.p, sst_text);
+	rc = dj_xml_parse_entry(z, name, &sp.x, err, errlen);
+	XML_ParserFree(sp.x.p);
+out:
 	dj_strbuf_release(&sp.cur);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /* xlsx_zip.c — the untrusted-zip side of the xlsx reader: opening the archive from memory with
  * libzip, inflating entries under a shared budget (zip-bomb guard: declared sizes are checked
- * before reading and inflated bytes are counted while reading), and feeding expat parsers that
- * allocate through dj_malloc and refuse DOCTYPE declarations. */
+ * before reading and inflated bytes are counted while reading), and feeding expat parsers whose
+ * memory is capped (through dj_malloc) and that refuse DOCTYPE declarations. */
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "dj/alloc.h"
 #include "dj/io.h"
@@ -123,7 +124,59 @@ void dj_xentry_close(struct dj_xentry *e)
 
 /* ---- expat ---------------------------------------------------------------------------------- */
 
-static const XML_Memory_Handling_Suite xml_mem = { dj_malloc, dj_realloc, dj_free };
+/* Expat's memory is counted process-wide and capped: a hostile part can make expat hold a huge
+ * token (one start tag of hundreds of MB) or a tag stack millions deep, all within the inflate
+ * budget. Legitimate parts need a few hundred KB per parser. Each block carries its size. */
+union xml_hdr {
+	size_t n;
+	max_align_t align;
+};
+static atomic_size_t xml_live;
+
+static int xml_reserve(size_t n)
+{
+	size_t cur = atomic_load(&xml_live);
+	do {
+		if (n > DJ_XLSX_MAX_XML_MEM - cur)
+			return 0;
+	} while (!atomic_compare_exchange_weak(&xml_live, &cur, cur + n));
+	return 1;
+}
+
+static void *xml_malloc(size_t n)
+{
+	if (n > DJ_XLSX_MAX_XML_MEM || !xml_reserve(n))
+		return NULL; /* expat reports XML_ERROR_NO_MEMORY */
+	union xml_hdr *h = dj_malloc(sizeof(*h) + n);
+	h->n = n;
+	return h + 1;
+}
+
+static void xml_free(void *p)
+{
+	if (!p)
+		return;
+	union xml_hdr *h = (union xml_hdr *)p - 1;
+	atomic_fetch_sub(&xml_live, h->n);
+	dj_free(h);
+}
+
+static void *xml_realloc(void *p, size_t n)
+{
+	if (!p)
+		return xml_malloc(n);
+	union xml_hdr *h = (union xml_hdr *)p - 1;
+	size_t old = h->n;
+	if (n > DJ_XLSX_MAX_XML_MEM || (n > old && !xml_reserve(n - old)))
+		return NULL;
+	h = dj_realloc(h, sizeof(*h) + n);
+	if (n < old)
+		atomic_fetch_sub(&xml_live, old - n);
+	h->n = n;
+	return h + 1;
+}
+
+static const XML_Memory_Handling_Suite xml_mem = { xml_malloc, xml_realloc, xml_free };
 
 /* OOXML parts never declare a DOCTYPE; refusing it rules out entity expansion of any kind. */
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
@@ -136,19 +189,18 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 	dj_xml_fail(ud, DJ_ERR_INVALID, BAD "包含不允许的 DOCTYPE 声明");
 }
 
-XML_Parser dj_xml_create(struct dj_xml_ctx *ctx)
+dj_rc dj_xml_create(struct dj_xml_ctx *ctx, char *err, size_t errlen)
 {
-	XML_Parser p = XML_ParserCreate_MM(NULL, &xml_mem, NULL);
-	if (!p) { /* expat fails only when out of memory, which dj_malloc already aborts on */
-		fputs("dj_xml_create: out of memory\n", stderr);
-		abort();
-	}
-	ctx->p = p;
 	ctx->rc = DJ_OK;
 	ctx->msg[0] = '\0';
-	XML_SetUserData(p, ctx);
-	XML_SetStartDoctypeDeclHandler(p, on_doctype);
-	return p;
+	ctx->p = XML_ParserCreate_MM(NULL, &xml_mem, NULL);
+	if (!ctx->p) {
+		dj_io_errf(err, errlen, "服务器正忙（表格解析占用的内存已达上限），请稍后再导入");
+		return DJ_ERR_BUSY;
+	}
+	XML_SetUserData(ctx->p, ctx);
+	XML_SetStartDoctypeDeclHandler(ctx->p, on_doctype);
+	return DJ_OK;
 }
 
 void dj_xml_fail(struct dj_xml_ctx *ctx, dj_rc rc, const char *fmt, ...)
@@ -168,6 +220,10 @@ dj_rc dj_xml_error(struct dj_xml_ctx *ctx, const char *entry, char *err, size_t 
 	if (ctx->rc) {
 		dj_io_errf(err, errlen, "%s", ctx->msg);
 		return ctx->rc;
+	}
+	if (XML_GetErrorCode(ctx->p) == XML_ERROR_NO_MEMORY) {
+		dj_io_errf(err, errlen, "文件中 %s 的 XML 内容过大或嵌套过深，无法导入", entry);
+		return DJ_ERR_TOOBIG;
 	}
 	dj_io_errf(err, errlen, BAD "%s 第 %lu 行 XML 格式错误（%s）", entry,
 		   (unsigned long)XML_GetCurrentLineNumber(ctx->p), XML_ErrorString(XML_GetErrorCode(ctx->p)));

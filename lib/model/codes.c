@@ -24,6 +24,9 @@ EMBED(dj_cl_org_kind, "data/codelists/org_kind.tsv");
 EMBED(dj_cl_org_sector, "data/codelists/org_sector.tsv");
 EMBED(dj_cl_committee_post, "data/codelists/committee_post.tsv");
 EMBED(dj_cl_region, "data/codelists/region.tsv");
+EMBED(dj_cl_meeting_type, "data/codelists/meeting_type.tsv");
+EMBED(dj_cl_attendance_status, "data/codelists/attendance_status.tsv");
+EMBED(dj_cl_meeting_status, "data/codelists/meeting_status.tsv");
 
 static const struct {
 	const char *name;
@@ -40,6 +43,9 @@ static const struct {
 	{ "org_sector", dj_cl_org_sector },
 	{ "committee_post", dj_cl_committee_post },
 	{ "region", dj_cl_region },
+	{ "meeting_type", dj_cl_meeting_type },
+	{ "attendance_status", dj_cl_attendance_status },
+	{ "meeting_status", dj_cl_meeting_status },
 };
 #define NLISTS (sizeof(sources) / sizeof(sources[0]))
 

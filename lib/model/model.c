@@ -197,7 +197,6 @@ dj_rc dj_model_unpack(const struct dj_entity *e, const json_t *obj, bool create,
 {
 	const char *k;
 	json_t *x;
-	(void)a;
 	memset(vals, 0, sizeof(*vals) * e->nfields);
 	json_object_foreach((json_t *)(uintptr_t)obj, k, x) {
 		int i = dj_model_field(e, k);
@@ -241,6 +240,32 @@ dj_rc dj_model_unpack(const struct dj_entity *e, const json_t *obj, bool create,
 				continue;
 			}
 			break;
+		case DJ_FT_CODES: {
+			const struct dj_codelist *l = dj_codes_get(f->codes);
+			size_t ix;
+			json_t *item;
+			if (!json_is_array(x) || json_array_size(x) == 0 || !l) {
+				fail(err, f, "应为非空的代码数组");
+				return DJ_ERR_INVALID;
+			}
+			json_array_foreach(x, ix, item) {
+				if (!json_is_string(item) || !dj_codes_label(f->codes, json_string_value(item))) {
+					fail(err, f, "含有无效的代码：%s", json_is_string(item) ? json_string_value(item) : "（非字符串）");
+					return DJ_ERR_INVALID;
+				}
+			}
+			/* Stored in code-list order, each once, as ",a,b," so membership is a substring test. */
+			struct dj_strbuf sb = DJ_STRBUF_INIT;
+			dj_strbuf_addch(&sb, ',');
+			for (size_t c = 0; c < l->n; c++)
+				json_array_foreach(x, ix, item) if (strcmp(json_string_value(item), l->items[c].code) == 0) {
+					dj_strbuf_addf(&sb, "%s,", l->items[c].code);
+					break;
+				}
+			v->s = dj_arena_strdup(a, sb.buf);
+			dj_strbuf_release(&sb);
+			continue;
+		}
 		case DJ_FT_BOOL:
 			if (!json_is_boolean(x)) {
 				fail(err, f, "应为 true 或 false");
@@ -338,6 +363,23 @@ dj_rc dj_model_parse_text(const struct dj_field *f, const char *text, struct dj_
 			return DJ_ERR_INVALID;
 		}
 		break;
+	case DJ_FT_CODES: {
+		/* "支部党员大会、党课" or "branch_congress,lecture" */
+		struct dj_strbuf sb = DJ_STRBUF_INIT;
+		const struct dj_codelist *l = dj_codes_get(f->codes);
+		dj_strbuf_addch(&sb, ',');
+		for (size_t c = 0; l && c < l->n; c++)
+			if (strstr(t, l->items[c].code) || strstr(t, l->items[c].label))
+				dj_strbuf_addf(&sb, "%s,", l->items[c].code);
+		if (sb.len <= 1) {
+			dj_strbuf_release(&sb);
+			fail(err, f, "不在代码表中：%s", t);
+			return DJ_ERR_INVALID;
+		}
+		v->s = dj_arena_strdup(a, sb.buf);
+		dj_strbuf_release(&sb);
+		return DJ_OK;
+	}
 	case DJ_FT_BOOL:
 		if (!strcmp(t, "是") || !strcmp(t, "1") || !strcmp(t, "true") || !strcmp(t, "TRUE") || !strcmp(t, "Y"))
 			v->i = 1;
@@ -491,6 +533,26 @@ static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, s
 			} else {
 				dj_jw_str(w, dj_stmt_text(s, col));
 			}
+		} else if (f->type == DJ_FT_CODES) {
+			const char *t = dj_stmt_text(s, col);
+			char label[512] = "";
+			dj_jw_arr_begin(w);
+			for (const char *p = t; p && *p;) {
+				const char *e2 = strchr(p + 1, ',');
+				if (*p == ',' && e2 && e2 > p + 1) {
+					char code[64];
+					snprintf(code, sizeof(code), "%.*s", (int)(e2 - p - 1), p + 1);
+					dj_jw_str(w, code);
+					const char *lb = dj_codes_label(f->codes, code);
+					size_t l = strlen(label);
+					snprintf(label + l, sizeof(label) - l, "%s%s", l ? "、" : "", lb ? lb : code);
+				}
+				p = e2 ? e2 : p + strlen(p);
+			}
+			dj_jw_arr_end(w);
+			char k[80];
+			snprintf(k, sizeof(k), "%s_label", f->name);
+			dj_jw_kstr(w, k, label);
 		} else if (f->type == DJ_FT_BOOL) {
 			dj_jw_bool(w, dj_stmt_int(s, col) != 0);
 		} else if (is_int_type(f->type)) {
@@ -894,10 +956,41 @@ dj_rc dj_model_list_query_parse(const struct dj_entity *e, dj_param_fn param, co
 		BAD("page", "page 应为 1 到 1000000 的整数");
 	if ((v = param(src, "per_page")) && *v && dj_parse_int_str(v, 1, 200, &q->per_page))
 		BAD("per_page", "per_page 应为 1 到 200 的整数");
+	if (e->range_col) {
+		struct dj_date d;
+		if ((v = param(src, "from")) && *v) {
+			if (dj_date_parse(v, strlen(v), &d))
+				BAD("from", "from 应为 YYYY-MM-DD");
+			q->from = v;
+		}
+		if ((v = param(src, "to")) && *v) {
+			if (dj_date_parse(v, strlen(v), &d))
+				BAD("to", "to 应为 YYYY-MM-DD");
+			if (q->from && strcmp(v, q->from) < 0)
+				BAD("to", "结束日期 to 不能早于开始日期 from");
+			q->to = v;
+		}
+	}
 	for (size_t i = 0; i < e->nfields && i < 64; i++) {
 		const struct dj_field *f = &e->fields[i];
 		if (!(f->flags & DJ_FF_FILTER) || strcmp(f->name, "org_id") == 0)
 			continue;
+		if (f->type == DJ_FT_CODES) {
+			char single[64];
+			snprintf(single, sizeof(single), "%s", f->name);
+			size_t sl = strlen(single);
+			if (sl > 1 && single[sl - 1] == 's')
+				single[sl - 1] = '\0';
+			if (((v = param(src, single)) && *v) || ((v = param(src, f->name)) && *v)) {
+				if (!dj_codes_label(f->codes, v)) {
+					err->field = f->name;
+					snprintf(err->msg, sizeof(err->msg), "%s：不是有效的代码：%s", f->label, v);
+					return DJ_ERR_INVALID;
+				}
+				q->filter_val[i] = v;
+			}
+			continue;
+		}
 		if ((v = param(src, f->name)) && *v) {
 			struct dj_value tmp;
 			struct dj_arena a = DJ_ARENA_INIT;
@@ -934,6 +1027,14 @@ static dj_rc list_where(const struct dj_model_ctx *x, const struct dj_entity *e,
 			bind_i(b, q->org_id);
 		}
 	}
+	if (e->range_col && q->from) {
+		dj_strbuf_addf(sql, " AND t.%s >= ?", e->range_col);
+		bind_s(b, q->from);
+	}
+	if (e->range_col && q->to) {
+		dj_strbuf_addf(sql, " AND t.%s <= ?", e->range_col);
+		bind_s(b, q->to);
+	}
 	if (q->parent_id && e->parent) {
 		dj_strbuf_addf(sql, " AND t.%s = ?", e->parent_col);
 		bind_i(b, q->parent_id);
@@ -943,6 +1044,11 @@ static dj_rc list_where(const struct dj_model_ctx *x, const struct dj_entity *e,
 			continue;
 		const struct dj_field *f = &e->fields[i];
 		struct dj_value v;
+		if (f->type == DJ_FT_CODES) {
+			dj_strbuf_addf(sql, " AND instr(t.%s, ?) > 0", f->name);
+			bind_s(b, dj_arena_printf(x->a, ",%s,", q->filter_val[i]));
+			continue;
+		}
 		if (dj_model_parse_text(f, q->filter_val[i], x->a, &v, NULL))
 			return DJ_ERR_INVALID;
 		dj_strbuf_addf(sql, " AND t.%s = ?", f->name);
@@ -1091,7 +1197,7 @@ out:
 
 static const char *type_name(enum dj_ftype t)
 {
-	static const char *const names[] = { "text", "int", "bool", "date", "code", "ref", "money" };
+	static const char *const names[] = { "text", "int", "bool", "date", "code", "ref", "money", "codes" };
 	return names[t];
 }
 

@@ -87,7 +87,7 @@ describe('member register (demo county)', { timeout: 200000 }, () => {
     assert.ok(nProbF > 0, 'the township has female probationary members')
     await waitTotal(page, nProbF)
     const texts = await rows(page).allInnerTexts()
-    assert.ok(texts.length > 0 && texts.every((t) => /预备党员/.test(t) && /\t女\t|\n女\n|\s女\s/.test(t)), texts.join('\n'))
+    assert.ok(texts.length > 0 && texts.every((t) => /预备党员/.test(t) && /\s女\s/.test(t)), texts.join('\n'))
     await screenshot(page, 'members-filtered')
 
     // Search by name (姓名/工作单位).
@@ -237,7 +237,8 @@ describe('member register (demo county)', { timeout: 200000 }, () => {
     assert.equal(recs[0].decided_on, '2024-07-01')
     await page.locator('[data-test=member-tabs]').getByText('奖惩情况（1）').waitFor()
     await screenshot(page, 'member-detail-desktop')
-    assert.deepEqual(page.djErrors, [])
+    // The duplicate 身份证号 above was refused on purpose (409); nothing else may fail.
+    assert.deepEqual(page.djErrors.filter((e) => !/status of 409/.test(e)), [])
     await page.context().close()
   })
 

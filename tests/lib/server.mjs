@@ -20,6 +20,10 @@ import { test } from 'node:test'
 const HERE = dirname(fileURLToPath(import.meta.url))
 export const REPO_ROOT = resolve(HERE, '../..')
 export const DJ_BIN = process.env.DJ_BIN ? resolve(process.env.DJ_BIN) : join(REPO_ROOT, 'build/asan/dangjian')
+// The release build, for the few tests too heavy for the sanitizer build (startServer({bin: RELEASE_BIN})).
+export const RELEASE_BIN = process.env.DJ_RELEASE_BIN
+  ? resolve(process.env.DJ_RELEASE_BIN)
+  : join(REPO_ROOT, 'build/dangjian')
 export const DEMO_PASSWORD = 'Demo@2026'
 export const DEMO_USERS = ['admin', 'chengguan', 'dangyuan', 'secadmin', 'auditor']
 
@@ -68,10 +72,10 @@ export function tempDir(prefix = 'dj-api-') {
  * Run one CLI subcommand: resolves to {code, stdout, stderr} (never rejects on a non-zero exit).
  * Throws if the run printed a sanitizer report or could not start.
  */
-export function cli(args, { input, env } = {}) {
+export function cli(args, { input, env, bin = DJ_BIN } = {}) {
   return new Promise((res, rej) => {
     const child = execFile(
-      DJ_BIN,
+      bin,
       args,
       { timeout: CLI_TIMEOUT_MS, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => {
@@ -97,10 +101,10 @@ export async function cliOk(args, opts) {
 }
 
 /** `dangjian user add` (password on stdin); resolves to the new user id. */
-export async function addUser(db, { username, role, org, password }) {
+export async function addUser(db, { username, role, org, password }, { bin } = {}) {
   const out = await cliOk(
     ['user', 'add', '--db', db, '--username', username, '--role', role, '--org', String(org), '--password-stdin'],
-    { input: password + '\n' },
+    { input: password + '\n', bin },
   )
   if (!/^\d+$/.test(out)) throw new Error(`user add should print only the new id, printed ${JSON.stringify(out)}`)
   return Number(out)
@@ -111,18 +115,19 @@ export async function addUser(db, { username, role, org, password }) {
  *   users: [{username, role, org (default root id), password}] created with `user add`
  *   demo:  build the demo county (`demo --seed 1`) instead of `init`
  *   env:   extra environment for `serve`; args: extra `serve` arguments
+ *   bin:   the dangjian binary for this server and its setup (default DJ_BIN, the ASan build)
  * Resolves to {base, dir, db, rootId, userIds, logins (demo), proc, stop(), stderr(), assertClean()}
  * (also as baseUrl / rootOrgId). stop() sends SIGTERM and resolves to the exit code; the temp
  * dir stays until the test process exits, so a stopped database can still be inspected.
  */
-export async function startServer({ users = [], demo = false, env = {}, args = [], orgName = '测试县委' } = {}) {
+export async function startServer({ users = [], demo = false, env = {}, args = [], orgName = '测试县委', bin = DJ_BIN } = {}) {
   const dir = tempDir()
   const db = join(dir, 't.db')
-  if (!existsSync(DJ_BIN)) throw new Error(`server binary not found: ${DJ_BIN} (make build/asan/dangjian, or set DJ_BIN)`)
+  if (!existsSync(bin)) throw new Error(`server binary not found: ${bin} (make build/asan/dangjian, or set DJ_BIN)`)
   let rootId
   const logins = []
   if (demo) {
-    const out = await cliOk(['demo', '--db', db, '--seed', '1'])
+    const out = await cliOk(['demo', '--db', db, '--seed', '1'], { bin })
     const last = out.split('\n').pop().trim()
     if (!/^\d+$/.test(last)) throw new Error(`demo should end with the root org id, printed ${JSON.stringify(out)}`)
     rootId = Number(last)
@@ -132,20 +137,20 @@ export async function startServer({ users = [], demo = false, env = {}, args = [
       if (m) logins.push({ username: m[1], password: m[2], role: m[3] })
     }
   } else {
-    const out = await cliOk(['init', '--db', db, '--org-name', orgName])
+    const out = await cliOk(['init', '--db', db, '--org-name', orgName], { bin })
     if (!/^\d+$/.test(out)) throw new Error(`init should print only the root org id, printed ${JSON.stringify(out)}`)
     rootId = Number(out)
   }
   const userIds = {}
-  for (const u of users) userIds[u.username] = await addUser(db, { ...u, org: u.org ?? rootId })
-  const srv = await serve(db, { env, args })
+  for (const u of users) userIds[u.username] = await addUser(db, { ...u, org: u.org ?? rootId }, { bin })
+  const srv = await serve(db, { env, args, bin })
   // baseUrl / rootOrgId: the names tests/e2e/helpers.mjs uses
   return { ...srv, baseUrl: srv.base, dir, db, rootId, rootOrgId: rootId, userIds, logins }
 }
 
 /** Spawn `dangjian serve` on an existing database (e.g. a restored one). */
-export function serve(db, { env = {}, args = [] } = {}) {
-  const proc = spawn(DJ_BIN, ['serve', '--db', db, '--listen', '127.0.0.1', '--port', '0', ...args], {
+export function serve(db, { env = {}, args = [], bin = DJ_BIN } = {}) {
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   })

@@ -573,6 +573,57 @@ static void test_xlsx_fixtures(void **state)
 	}
 }
 
+#define RELS_HEAD "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+#define REL(id, kind, target)                                                                           \
+	"<Relationship Id=\"" id "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/" \
+	kind "\" Target=\"" target "\"/>"
+#define WORKBOOK(sheets)                                                                                 \
+	"<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>" \
+	sheets "</sheets></workbook>"
+#define ONE_CELL(text) SHEET_HEAD "<row r=\"1\">" IS("A1", text) "</row>" SHEET_TAIL
+
+/* The first worksheet is found through the package relationships, whatever its part name. */
+static void test_xlsx_workbook_rels(void **state)
+{
+	(void)state;
+	struct dj_strbuf z = DJ_STRBUF_INIT;
+	/* A chart sheet comes first; the worksheet's target climbs out of xl/ and back. */
+	struct zent a[] = {
+		{ "xl/workbook.xml", WORKBOOK("<sheet name=\"图\" r:id=\"rId1\"/><sheet name=\"表\" r:id=\"rId2\"/>"), 0, 0, 0 },
+		{ "xl/_rels/workbook.xml.rels",
+		  RELS_HEAD REL("rId1", "chartsheet", "chartsheets/sheet1.xml") REL("rId2", "worksheet", "../xl/worksheets/data.xml")
+		  "</Relationships>", 0, 0, 0 },
+		{ "xl/worksheets/sheet1.xml", ONE_CELL("wrong"), 0, 0, 0 },
+		{ "xl/worksheets/data.xml", ONE_CELL("right"), 0, 0, 0 },
+	};
+	struct io_case c = { "chart sheet first", NULL, 0, "1:right\n", DJ_DONE, NULL };
+	mkzip(&z, a, 4);
+	run_case(&c, z.buf, z.len);
+	/* A target above the package root is ignored: the default sheet is read. */
+	struct zent b[] = {
+		{ "xl/workbook.xml", WORKBOOK("<sheet name=\"表\" r:id=\"rId1\"/>"), 0, 0, 0 },
+		{ "xl/_rels/workbook.xml.rels", RELS_HEAD REL("rId1", "worksheet", "../../data.xml") "</Relationships>", 0, 0, 0 },
+		{ "data.xml", ONE_CELL("wrong"), 0, 0, 0 },
+		{ "xl/worksheets/sheet1.xml", ONE_CELL("right"), 0, 0, 0 },
+	};
+	dj_strbuf_reset(&z);
+	mkzip(&z, b, 4);
+	run_case(&c, z.buf, z.len);
+	/* The workbook where _rels/.rels says, its relationships next to it, shared strings too. */
+	struct zent d[] = {
+		{ "_rels/.rels", RELS_HEAD REL("r1", "officeDocument", "/book/main.xml") "</Relationships>", 0, 0, 0 },
+		{ "book/main.xml", WORKBOOK("<sheet name=\"表\" r:id=\"a\"/>"), 0, 0, 0 },
+		{ "book/_rels/main.xml.rels",
+		  RELS_HEAD REL("a", "worksheet", "s/one.xml") REL("b", "sharedStrings", "strings.xml") "</Relationships>", 0, 0, 0 },
+		{ "book/s/one.xml", SHEET_HEAD "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>" SHEET_TAIL, 0, 0, 0 },
+		{ "book/strings.xml", SST_HEAD "<si><t>right</t></si></sst>", 0, 0, 0 },
+	};
+	dj_strbuf_reset(&z);
+	mkzip(&z, d, 5);
+	run_case(&c, z.buf, z.len);
+	dj_strbuf_release(&z);
+}
+
 /* ---- hostile and broken zips ------------------------------------------------------------------ */
 
 static void expect_open_or_read_error(const void *data, size_t len, dj_rc want, const char *msg)
@@ -636,6 +687,57 @@ static void test_xlsx_hostile_zips(void **state)
 	mkzip(&z, NULL, 0);
 	expect_open_or_read_error(z.buf, z.len, DJ_ERR_INVALID, "文件不是有效的 xlsx");
 	expect_open_or_read_error("PK\x03\x04garbage", 11, DJ_ERR_INVALID, "文件不是有效的 xlsx");
+	dj_strbuf_release(&z);
+}
+
+/* A zip of one deflated entry, written by libzip: for huge but very compressible parts. */
+static void mkzip_deflated(struct dj_strbuf *out, const char *name, const char *data, size_t len)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	assert_non_null(src);
+	zip_source_keep(src);
+	zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	assert_non_null(za);
+	assert_true(zip_file_add(za, name, zip_source_buffer(za, data, len, 0), ZIP_FL_ENC_UTF_8) >= 0);
+	assert_int_equal(zip_close(za), 0);
+	assert_int_equal(zip_source_open(src), 0);
+	assert_int_equal(zip_source_seek(src, 0, SEEK_END), 0);
+	zip_int64_t size = zip_source_tell(src);
+	assert_int_equal(zip_source_seek(src, 0, SEEK_SET), 0);
+	dj_strbuf_reset(out);
+	assert_int_equal(dj_strbuf_grow(out, (size_t)size), DJ_OK);
+	assert_int_equal(zip_source_read(src, out->buf, (zip_uint64_t)size), size);
+	out->len = (size_t)size;
+	out->buf[size] = '\0';
+	zip_source_close(src);
+	zip_source_free(src);
+	zip_error_fini(&ze);
+}
+
+/* What expat would buffer (one giant start tag, a tag stack millions deep) is capped. */
+static void test_xlsx_xml_memory_cap(void **state)
+{
+	(void)state;
+	struct dj_strbuf xml = DJ_STRBUF_INIT, z = DJ_STRBUF_INIT;
+	dj_strbuf_adds(&xml, SHEET_HEAD "<row r=\"1\">" IS("A1", "a") "</row><row r=\"2\" x=\"");
+	assert_int_equal(dj_strbuf_grow(&xml, 80 << 20), DJ_OK);
+	memset(xml.buf + xml.len, 'A', 80 << 20);
+	xml.len += 80 << 20;
+	xml.buf[xml.len] = '\0';
+	dj_strbuf_adds(&xml, "\"/>" SHEET_TAIL);
+	mkzip_deflated(&z, "xl/worksheets/sheet1.xml", xml.buf, xml.len);
+	assert_true(z.len < (1 << 20));
+	expect_open_or_read_error(z.buf, z.len, DJ_ERR_TOOBIG, "XML 内容过大或嵌套过深");
+
+	dj_strbuf_reset(&xml);
+	dj_strbuf_adds(&xml, SHEET_HEAD);
+	for (int i = 0; i < 3000000; i++)
+		dj_strbuf_add(&xml, "<a>", 3);
+	mkzip_deflated(&z, "xl/worksheets/sheet1.xml", xml.buf, xml.len);
+	expect_open_or_read_error(z.buf, z.len, DJ_ERR_TOOBIG, "XML 内容过大或嵌套过深");
+	dj_strbuf_release(&xml);
 	dj_strbuf_release(&z);
 }
 
@@ -818,7 +920,9 @@ int main(void)
 		cmocka_unit_test(test_xlsx_sheet_cases),
 		cmocka_unit_test(test_xlsx_cell_cap),
 		cmocka_unit_test(test_xlsx_fixtures),
+		cmocka_unit_test(test_xlsx_workbook_rels),
 		cmocka_unit_test(test_xlsx_hostile_zips),
+		cmocka_unit_test(test_xlsx_xml_memory_cap),
 		cmocka_unit_test(test_xlsx_round_trip),
 		cmocka_unit_test(test_xlsx_write_errors),
 		cmocka_unit_test(test_read_file),

@@ -1,0 +1,53 @@
+/* compliance.h — organizational-life frequency rules (MTG-1 … MTG-9) evaluated per org and period,
+ * local-practice parameters per subtree with history, and the compliance dashboard. One code path
+ * yields findings for the dashboard, the inbox (reminders) and the findings API. */
+#ifndef DJ_COMPLIANCE_H
+#define DJ_COMPLIANCE_H
+#include <stdbool.h>
+#include "dj/auth.h"
+#include "dj/date.h"
+#include "dj/db.h"
+#include "dj/findings.h"
+#include "dj/model.h"
+
+/** A configurable parameter of a rule (🔶 local practice or ⚠️ version risk). Static storage. */
+struct dj_rule_param_def {
+	const char *rule, *param, *label, *def, *kind; /* kind: "int" or "bool" */
+	int64_t min, max;
+};
+extern const struct dj_rule_param_def dj_rule_param_defs[];
+
+/** Effective value of a parameter for an org path: the newest setting of the nearest ancestor
+ *  (or the org itself), else the default. out ≥ 32 bytes. */
+dj_rc dj_rule_param_get(struct dj_db_conn *c, const char *org_path, const char *rule, const char *param, char *out,
+			size_t n);
+/** Set a parameter for org_id's subtree (org in scope; admin role); history kept; audited. */
+dj_rc dj_rule_param_set(const struct dj_model_ctx *x, int64_t org_id, const char *rule, const char *param,
+			const char *value, const char *note, struct dj_model_err *err);
+/** Effective parameters for an org plus the change history of its path, as JSON. */
+dj_rc dj_rule_params_write(const struct dj_model_ctx *x, int64_t org_id, struct dj_jw *w);
+
+struct dj_compliance_query {
+	int64_t org_id;          /* 0 = the scope's root */
+	bool subtree;            /* the org and its descendants (default) or only the org */
+	struct dj_date from, to; /* periods overlapping [from, to] are evaluated */
+	const char *rule;        /* only this rule ID, or NULL */
+	int min_severity;        /* -1 = all */
+	int remind_days;         /* warn about the current period this many days before it ends */
+};
+
+/** Called for each finding; org_path is the evaluated org's path. */
+typedef dj_rc (*dj_finding_fn)(void *arg, const struct dj_finding *f, const char *org_name);
+
+/** Evaluate MTG-1 … MTG-9 for every branch/group in the query's subtree (inside sc). Past
+ *  periods that fall short are errors; the current one is a warning near its end. */
+dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_compliance_query *q, struct dj_date today,
+			 dj_finding_fn fn, void *arg);
+
+/** The dashboard for an org's children over a year: per child and month the share of its
+ *  branches that met every rule (green ≥ 90 %, amber ≥ 60 %, red below), overall percent and
+ *  the worst offenders. */
+dj_rc dj_compliance_dashboard(const struct dj_model_ctx *x, int64_t org_id, int year, struct dj_date today,
+			      struct dj_jw *w);
+
+#endif

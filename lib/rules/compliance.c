@@ -1,0 +1,621 @@
+/* compliance.c — 三会一课 and other organizational life, checked against RULES.md §3.1: counts of
+ * held meetings per org, type and month, compared with each rule's minimum per period. */
+#include <stdio.h>
+#include <string.h>
+#include "dj/audit.h"
+#include "dj/codes.h"
+#include "dj/compliance.h"
+#include "dj/org.h"
+#include "dj/rules.h"
+#include "dj/slice.h"
+#include "dj/banned.h"
+
+const struct dj_rule_param_def dj_rule_param_defs[] = {
+	/* MTG-5 🔶: no national branch-level frequency for 党课; local practice is ≥1 per quarter. */
+	{ "MTG-5", "min_per_quarter", "党课每季度最少次数", "1", "int", 0, 12 },
+	/* MTG-3 🔶: whether the branch's 主题党日 may count as the month's 党小组会. */
+	{ "MTG-3", "theme_day_counts", "主题党日可计为当月党小组会", "0", "bool", 0, 1 },
+	/* S-2 🟡: ">4/5" (strict, default) or "不少于 4/5". */
+	{ "S-2", "strict", "选举到会人数按“超过4/5”计算（否则“不少于4/5”）", "1", "bool", 0, 1 },
+	{ "ORG-9", "warn_months", "换届提前提醒月数", "6", "int", 1, 24 },
+	{ "MTG-1", "remind_days", "本期截止前提醒天数", "15", "int", 0, 90 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+};
+
+static const struct dj_rule_param_def *param_def(const char *rule, const char *param)
+{
+	for (const struct dj_rule_param_def *d = dj_rule_param_defs; rule && param && d->rule; d++)
+		if (strcmp(d->rule, rule) == 0 && strcmp(d->param, param) == 0)
+			return d;
+	return NULL;
+}
+
+dj_rc dj_rule_param_get(struct dj_db_conn *c, const char *org_path, const char *rule, const char *param, char *out,
+			size_t n)
+{
+	const struct dj_rule_param_def *d = param_def(rule, param);
+	struct dj_stmt *s;
+	snprintf(out, n, "%s", d ? d->def : "");
+	/* The nearest ancestor's (longest path that prefixes org_path) newest setting. */
+	dj_rc rc = dj_db_prepare(c, "SELECT value FROM rule_params WHERE rule = ? AND param = ?"
+				    " AND substr(?, 1, length(org_path)) = org_path ORDER BY length(org_path) DESC, id DESC LIMIT 1",
+				 &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_text(s, 1, rule);
+	dj_stmt_bind_text(s, 2, param);
+	dj_stmt_bind_text(s, 3, org_path);
+	if (dj_stmt_step(s) == DJ_ROW)
+		snprintf(out, n, "%s", dj_stmt_text(s, 0));
+	dj_stmt_reset(s);
+	return DJ_OK;
+}
+
+static int64_t param_int(struct dj_db_conn *c, const char *path, const char *rule, const char *param)
+{
+	char v[32];
+	int64_t x = 0;
+	dj_rule_param_get(c, path, rule, param, v, sizeof(v));
+	dj_parse_int_str(v, INT64_MIN, INT64_MAX, &x);
+	return x;
+}
+
+dj_rc dj_rule_param_set(const struct dj_model_ctx *x, int64_t org_id, const char *rule, const char *param,
+			const char *value, const char *note, struct dj_model_err *err)
+{
+	struct dj_org o;
+	struct dj_stmt *s;
+	char ts[26], before[64];
+	int64_t v;
+	const struct dj_rule_param_def *d = param_def(rule, param);
+	if (!d) {
+		err->field = "param";
+		snprintf(err->msg, sizeof(err->msg), "规则 %s 没有可配置的参数 %s", rule ? rule : "", param ? param : "");
+		return DJ_ERR_INVALID;
+	}
+	if (!value || dj_parse_int_str(value, d->min, d->max, &v)) {
+		err->field = "value";
+		snprintf(err->msg, sizeof(err->msg), "%s 的取值应为 %lld 到 %lld 的整数", d->label, (long long)d->min,
+			 (long long)d->max);
+		return DJ_ERR_INVALID;
+	}
+	dj_rc rc = dj_org_get(x->c, x->sc, org_id, x->a, &o);
+	if (rc)
+		return rc;
+	dj_rule_param_get(x->c, o.path, rule, param, before, sizeof(before));
+	if ((rc = dj_db_prepare(x->c, "INSERT INTO rule_params(org_path, rule, param, value, note, set_by, set_at)"
+				      " VALUES (?, ?, ?, ?, ?, ?, ?)", &s)))
+		return rc;
+	dj_stmt_bind_text(s, 1, o.path);
+	dj_stmt_bind_text(s, 2, rule);
+	dj_stmt_bind_text(s, 3, param);
+	dj_stmt_bind_text(s, 4, value);
+	dj_stmt_bind_text(s, 5, note);
+	dj_stmt_bind_text(s, 6, x->who->username);
+	dj_stmt_bind_text(s, 7, dj_time_rfc3339(dj_time_now(), ts));
+	if ((rc = dj_stmt_exec(s)))
+		return rc;
+	struct dj_strbuf b = DJ_STRBUF_INIT, a = DJ_STRBUF_INIT;
+	struct dj_jw w;
+	dj_jw_init(&w, &b);
+	dj_jw_obj_begin(&w);
+	dj_jw_kstr(&w, "rule", rule);
+	dj_jw_kstr(&w, "param", param);
+	dj_jw_kstr(&w, "value", before);
+	dj_jw_obj_end(&w);
+	dj_jw_init(&w, &a);
+	dj_jw_obj_begin(&w);
+	dj_jw_kstr(&w, "rule", rule);
+	dj_jw_kstr(&w, "param", param);
+	dj_jw_kstr(&w, "value", value);
+	dj_jw_kstr(&w, "note", note);
+	dj_jw_kint(&w, "org_id", org_id);
+	dj_jw_obj_end(&w);
+	struct dj_audit_entry e = { "rule.param_set", "rule_param", org_id, o.path, b.buf, a.buf };
+	rc = dj_audit_append(x->c, x->who, &e);
+	dj_strbuf_release(&b);
+	dj_strbuf_release(&a);
+	return rc;
+}
+
+dj_rc dj_rule_params_write(const struct dj_model_ctx *x, int64_t org_id, struct dj_jw *w)
+{
+	struct dj_org o;
+	struct dj_stmt *s;
+	char v[64];
+	dj_rc rc = dj_org_get(x->c, x->sc, org_id, x->a, &o);
+	if (rc)
+		return rc;
+	dj_jw_obj_begin(w);
+	dj_jw_kint(w, "org_id", org_id);
+	dj_jw_key(w, "params");
+	dj_jw_arr_begin(w);
+	for (const struct dj_rule_param_def *d = dj_rule_param_defs; d->rule; d++) {
+		dj_rule_param_get(x->c, o.path, d->rule, d->param, v, sizeof(v));
+		const struct dj_rule *r = dj_rule_find(d->rule);
+		dj_jw_obj_begin(w);
+		dj_jw_kstr(w, "rule", d->rule);
+		dj_jw_kstr(w, "param", d->param);
+		dj_jw_kstr(w, "label", d->label);
+		dj_jw_kstr(w, "kind", d->kind);
+		dj_jw_kstr(w, "default", d->def);
+		dj_jw_kstr(w, "value", v);
+		dj_jw_kint(w, "min", d->min);
+		dj_jw_kint(w, "max", d->max);
+		dj_jw_kstr(w, "tag", r ? r->tag : NULL);
+		dj_jw_obj_end(w);
+	}
+	dj_jw_arr_end(w);
+	dj_jw_key(w, "history");
+	dj_jw_arr_begin(w);
+	if ((rc = dj_db_prepare(x->c, "SELECT p.id, p.rule, p.param, p.value, p.note, p.set_by, p.set_at, o.name FROM rule_params p"
+				      " JOIN orgs o ON o.path = p.org_path WHERE substr(?, 1, length(p.org_path)) = p.org_path"
+				      " OR (p.org_path >= ? AND p.org_path < ?) ORDER BY p.id DESC LIMIT 200", &s)))
+		return rc;
+	struct dj_scope sub;
+	dj_scope_set_path(&sub, o.path);
+	dj_stmt_bind_text(s, 1, o.path);
+	dj_stmt_bind_text(s, 2, sub.org_path);
+	dj_stmt_bind_text(s, 3, sub.path_hi);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		dj_jw_obj_begin(w);
+		dj_jw_kint(w, "id", dj_stmt_int(s, 0));
+		dj_jw_kstr(w, "rule", dj_stmt_text(s, 1));
+		dj_jw_kstr(w, "param", dj_stmt_text(s, 2));
+		dj_jw_kstr(w, "value", dj_stmt_text(s, 3));
+		dj_jw_kstr(w, "note", dj_stmt_text(s, 4));
+		dj_jw_kstr(w, "set_by", dj_stmt_text(s, 5));
+		dj_jw_kstr(w, "set_at", dj_stmt_text(s, 6));
+		dj_jw_kstr(w, "org_name", dj_stmt_text(s, 7));
+		dj_jw_obj_end(w);
+	}
+	dj_stmt_reset(s);
+	dj_jw_arr_end(w);
+	dj_jw_obj_end(w);
+	return DJ_OK;
+}
+
+/* ---- evaluation ------------------------------------------------------------------------------------ */
+
+enum { T_CONGRESS, T_COMMITTEE, T_GROUP, T_LECTURE, T_THEME, T_ORGLIFE, T_APPRAISAL, T_TALK, NT };
+static const char *const type_codes[NT] = { "branch_congress", "committee", "group", "lecture",
+					    "theme_day", "org_life", "appraisal", "talk" };
+#define MAXM 48 /* months evaluated at once */
+
+struct eorg {
+	int64_t id, parent_id, csize;
+	char *path, *name, *kind, *founded;
+	int (*cnt)[MAXM]; /* [NT][MAXM] */
+	int lecture_min, theme_counts;
+};
+
+struct period {
+	int kind; /* 0 month, 1 quarter, 2 year */
+	struct dj_date from, to;
+};
+
+static int type_index(const char *code)
+{
+	for (int i = 0; i < NT; i++)
+		if (strcmp(type_codes[i], code) == 0)
+			return i;
+	return -1;
+}
+
+static int month_index(struct dj_date base, struct dj_date d)
+{
+	return (d.y - base.y) * 12 + (d.m - base.m);
+}
+
+static int sum(const struct eorg *o, int t, struct dj_date base, struct period p)
+{
+	int n = 0;
+	for (int m = month_index(base, p.from); m <= month_index(base, p.to); m++)
+		if (m >= 0 && m < MAXM)
+			n += o->cnt[t][m];
+	return n;
+}
+
+static void period_name(struct period p, char *buf, size_t n, char *key, size_t kn)
+{
+	if (p.kind == 0) {
+		snprintf(buf, n, "%d年%d月", p.from.y, p.from.m);
+		snprintf(key, kn, "%04d-%02d", p.from.y % 10000, p.from.m % 100);
+	} else if (p.kind == 1) {
+		static const char *const q[] = { "一", "二", "三", "四" };
+		int qi = dj_date_quarter(p.from);
+		snprintf(buf, n, "%d年第%s季度", p.from.y, q[(qi - 1) & 3]);
+		snprintf(key, kn, "%04d-Q%d", p.from.y % 10000, qi % 10);
+	} else {
+		snprintf(buf, n, "%d年", p.from.y);
+		snprintf(key, kn, "%04d", p.from.y % 10000);
+	}
+}
+
+struct rule_check {
+	const char *rule;
+	int type;
+	int period; /* 0 month, 1 quarter, 2 year */
+	const char *what, *freq;
+};
+static const struct rule_check checks[] = {
+	{ "MTG-1", T_CONGRESS, 1, "支部党员大会", "每季度至少1次" },
+	{ "MTG-2", T_COMMITTEE, 0, "支委会", "每月至少1次" },
+	{ "MTG-3", T_GROUP, 0, "党小组会", "每月至少1次" },
+	{ "MTG-5", T_LECTURE, 1, "党课", NULL },
+	{ "MTG-6", T_THEME, 0, "主题党日", "每月1次" },
+	{ "MTG-7", T_ORGLIFE, 2, "组织生活会", "每年至少1次" },
+	{ "MTG-8", T_TALK, 2, "谈心谈话", "每年至少1次" },
+	{ "MTG-9", T_APPRAISAL, 2, "民主评议党员", "每年1次" },
+};
+
+static bool applies(const struct rule_check *rc, const struct eorg *o)
+{
+	bool branch = strcmp(o->kind, "branch") == 0 || strcmp(o->kind, "joint_branch") == 0 ||
+		      strcmp(o->kind, "general_branch") == 0;
+	if (rc->type == T_GROUP)
+		return strcmp(o->kind, "group") == 0;
+	if (rc->type == T_COMMITTEE)
+		return branch && o->csize >= 3; /* only branches that have a committee (ORG-7) */
+	return branch;
+}
+
+static const char SRC[] = "《中国共产党支部工作条例（试行）》（2018）";
+
+dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_compliance_query *q, struct dj_date today,
+			 dj_finding_fn fn, void *arg)
+{
+	struct dj_scope sub;
+	struct dj_stmt *s;
+	struct eorg *orgs = NULL;
+	size_t norgs = 0, cap = 0;
+	dj_rc rc;
+	const char *root_path = x->sc->org_path;
+	if (q->org_id) {
+		struct dj_org o;
+		if ((rc = dj_org_get(x->c, x->sc, q->org_id, x->a, &o)))
+			return rc;
+		root_path = o.path;
+	}
+	dj_scope_set_path(&sub, root_path);
+	/* Whole years around the range, so quarter and year periods see every month. */
+	struct dj_date base = { q->from.y, 1, 1 }, end = { q->to.y, 12, 31 };
+	if (month_index(base, end) >= MAXM)
+		return DJ_ERR_INVALID;
+	rc = dj_db_prepare(x->c, "SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.kind, COALESCE(o.founded_on, ''),"
+				 " (SELECT COUNT(*) FROM committee_members cm JOIN committee_terms ct ON ct.id = cm.term_id"
+				 "  WHERE ct.org_id = o.id AND ct.ended_on IS NULL),"
+				 " EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active' AND m.deleted_at IS NULL)"
+				 " OR EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id AND m.status = 'active'"
+				 "  AND m.deleted_at IS NULL)"
+				 " FROM orgs o WHERE o.path >= ? AND o.path < ?"
+				 " AND o.kind IN ('branch', 'joint_branch', 'general_branch', 'group') ORDER BY o.path",
+			   &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_text(s, 1, sub.org_path);
+	dj_stmt_bind_text(s, 2, sub.path_hi);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		if (!q->subtree && dj_stmt_int(s, 0) != q->org_id)
+			continue;
+		if (!dj_stmt_int(s, 7))
+			continue; /* no members: nothing to hold */
+		if (norgs == cap) {
+			cap = cap ? cap * 2 : 256;
+			orgs = dj_realloc(orgs, cap * sizeof(*orgs));
+		}
+		struct eorg *o = &orgs[norgs++];
+		o->id = dj_stmt_int(s, 0);
+		o->parent_id = dj_stmt_int(s, 1);
+		o->path = dj_arena_strdup(x->a, dj_stmt_text(s, 2));
+		o->name = dj_arena_strdup(x->a, dj_stmt_text(s, 3));
+		o->kind = dj_arena_strdup(x->a, dj_stmt_text(s, 4));
+		o->founded = dj_arena_strdup(x->a, dj_stmt_text(s, 5));
+		o->csize = dj_stmt_int(s, 6);
+		o->cnt = dj_arena_alloc(x->a, sizeof(int) * NT * MAXM);
+	}
+	dj_stmt_reset(s);
+	/* Counts of held meetings per org, type and month; parents too for MTG-3's theme-day option. */
+	char from[11], to[11];
+	rc = dj_db_prepare(x->c, "SELECT org_id, type, held_on FROM meeting_types WHERE org_path >= ? AND org_path < ?"
+				 " AND held_on >= ? AND held_on <= ?", &s);
+	if (rc)
+		goto out;
+	struct dj_scope wide;
+	/* Parents of groups may sit just above the subtree root; include the root's parent path. */
+	dj_scope_set_path(&wide, sub.org_path);
+	dj_stmt_bind_text(s, 1, wide.org_path);
+	dj_stmt_bind_text(s, 2, wide.path_hi);
+	dj_stmt_bind_text(s, 3, dj_date_format(base, from));
+	dj_stmt_bind_text(s, 4, dj_date_format(end, to));
+	int64_t last_id = -1;
+	struct eorg *last = NULL;
+	while (dj_stmt_step(s) == DJ_ROW) {
+		int64_t oid = dj_stmt_int(s, 0);
+		const char *held = dj_stmt_text(s, 2);
+		int t = type_index(dj_stmt_text(s, 1));
+		struct dj_date d;
+		if (t < 0 || !held || dj_date_parse(held, strlen(held), &d))
+			continue;
+		if (oid != last_id) {
+			last = NULL;
+			for (size_t i = 0; i < norgs; i++)
+				if (orgs[i].id == oid) {
+					last = &orgs[i];
+					break;
+				}
+			last_id = oid;
+		}
+		int m = month_index(base, d);
+		if (last && m >= 0 && m < MAXM)
+			last->cnt[t][m]++;
+	}
+	dj_stmt_reset(s);
+	int64_t remind = q->remind_days > 0 ? q->remind_days : param_int(x->c, sub.org_path, "MTG-1", "remind_days");
+	for (size_t i = 0; i < norgs && !rc; i++) {
+		struct eorg *o = &orgs[i];
+		o->lecture_min = (int)param_int(x->c, o->path, "MTG-5", "min_per_quarter");
+		o->theme_counts = (int)param_int(x->c, o->path, "MTG-3", "theme_day_counts");
+		const struct eorg *parent = NULL;
+		for (size_t k = 0; k < norgs; k++)
+			if (orgs[k].id == o->parent_id)
+				parent = &orgs[k];
+		for (size_t c = 0; c < sizeof(checks) / sizeof(checks[0]) && !rc; c++) {
+			const struct rule_check *ck = &checks[c];
+			if (q->rule && strcmp(q->rule, ck->rule) != 0)
+				continue;
+			if (!applies(ck, o))
+				continue;
+			int need = ck->type == T_LECTURE ? o->lecture_min : 1;
+			if (need <= 0)
+				continue;
+			/* Walk the periods of this rule's length that overlap [from, to]. */
+			int step = ck->period == 0 ? 1 : ck->period == 1 ? 3 : 12;
+			struct dj_date p0 = { q->from.y, ck->period == 0 ? q->from.m : ck->period == 1 ? (dj_date_quarter(q->from) - 1) * 3 + 1 : 1, 1 };
+			for (struct dj_date ps = p0; dj_date_cmp(ps, q->to) <= 0; ps = dj_date_add_months(ps, step)) {
+				struct period p = { ck->period, ps, dj_date_add_days(dj_date_add_months(ps, step), -1) };
+				if (dj_date_cmp(p.from, today) > 0)
+					break; /* future */
+				char pend[11];
+				dj_date_format(p.to, pend);
+				if (o->founded[0] && strcmp(o->founded, pend) > 0)
+					continue; /* the org did not exist yet */
+				int n = sum(o, ck->type, base, p);
+				if (ck->type == T_GROUP && o->theme_counts && parent)
+					n += sum(parent, T_THEME, base, p); /* MTG-3 🔶 option */
+				if (n >= need)
+					continue;
+				bool past = dj_date_cmp(p.to, today) < 0;
+				int64_t left = dj_date_to_days(p.to) - dj_date_to_days(today);
+				if (!past && left > remind)
+					continue;
+				enum dj_severity sev = past ? DJ_SEV_ERROR : DJ_SEV_WARNING;
+				if (q->min_severity >= 0 && (int)sev < q->min_severity)
+					continue;
+				char pn[40], key[12], msg[300], freq[64];
+				period_name(p, pn, sizeof(pn), key, sizeof(key));
+				if (ck->type == T_LECTURE)
+					snprintf(freq, sizeof(freq), "本地规定每季度至少%d次", need);
+				else
+					snprintf(freq, sizeof(freq), "%s", ck->freq);
+				if (past && n == 0)
+					snprintf(msg, sizeof(msg), "%s未召开%s（%s：%s）", pn, ck->what, ck->rule, freq);
+				else if (past)
+					snprintf(msg, sizeof(msg), "%s%s %d 次，少于规定（%s：%s）", pn, ck->what, n, ck->rule, freq);
+				else
+					snprintf(msg, sizeof(msg), "%s尚未召开%s，请于 %s 前完成（%s：%s）", pn, ck->what, pend, ck->rule, freq);
+				struct dj_finding f = { ck->rule, sev, msg, o->id, 0, key, pend, SRC, "branch-2018" };
+				rc = fn(arg, &f, o->name);
+			}
+		}
+	}
+out:
+	dj_free(orgs);
+	return rc;
+}
+
+/* ---- dashboard ------------------------------------------------------------------------------------- */
+
+struct cell_acc {
+	const char *path;  /* the dashboard row's org path */
+	int64_t id;
+	const char *name, *kind;
+	int bad[12], warn[12];
+	int branches;
+	int errors;
+};
+
+struct dash {
+	struct cell_acc *rows;
+	size_t nrows;
+	struct { int64_t org_id; const char *name; int errors; } worst[256];
+	size_t nworst;
+	/* per evaluated org and month: 2 error, 1 warning */
+	struct { int64_t org_id; const char *path; unsigned char m[12]; } *marks;
+	size_t nmarks, capmarks;
+	struct dj_arena *a;
+	int year;
+};
+
+static dj_rc on_finding(void *arg, const struct dj_finding *f, const char *org_name)
+{
+	struct dash *d = arg;
+	size_t i;
+	for (i = 0; i < d->nmarks; i++)
+		if (d->marks[i].org_id == f->org_id)
+			break;
+	if (i == d->nmarks)
+		return DJ_OK; /* not an evaluated org (cannot happen) */
+	int month = 12;
+	if (f->due_on && strlen(f->due_on) >= 7)
+		month = (f->due_on[5] - '0') * 10 + (f->due_on[6] - '0');
+	if (month < 1 || month > 12)
+		return DJ_OK;
+	unsigned char v = f->severity == DJ_SEV_ERROR ? 2 : 1;
+	if (d->marks[i].m[month - 1] < v)
+		d->marks[i].m[month - 1] = v;
+	if (f->severity == DJ_SEV_ERROR) {
+		size_t k;
+		for (k = 0; k < d->nworst; k++)
+			if (d->worst[k].org_id == f->org_id)
+				break;
+		if (k == d->nworst && d->nworst < 256) {
+			d->worst[k].org_id = f->org_id;
+			d->worst[k].name = dj_arena_strdup(d->a, org_name);
+			d->worst[k].errors = 0;
+			d->nworst++;
+		}
+		if (k < d->nworst)
+			d->worst[k].errors++;
+	}
+	return DJ_OK;
+}
+
+dj_rc dj_compliance_dashboard(const struct dj_model_ctx *x, int64_t org_id, int year, struct dj_date today,
+			      struct dj_jw *w)
+{
+	struct dj_org o, *kids;
+	int64_t nk, total;
+	struct dash d;
+	struct dj_stmt *s;
+	memset(&d, 0, sizeof(d));
+	d.a = x->a;
+	d.year = year;
+	dj_rc rc = dj_org_get(x->c, x->sc, org_id, x->a, &o);
+	if (rc)
+		return rc;
+	rc = dj_org_children(x->c, x->sc, org_id, 1, 200, x->a, &kids, &nk, &total);
+	if (rc)
+		return rc;
+	/* Rows: the children (each aggregating its subtree), or the org itself when it is a leaf. */
+	d.rows = dj_arena_alloc(x->a, sizeof(*d.rows) * (size_t)(nk ? nk : 1));
+	if (nk == 0) {
+		d.rows[0].path = o.path;
+		d.rows[0].id = o.id;
+		d.rows[0].name = o.name;
+		d.rows[0].kind = o.kind;
+		d.nrows = 1;
+	}
+	for (int64_t i = 0; i < nk; i++) {
+		d.rows[i].path = kids[i].path;
+		d.rows[i].id = kids[i].id;
+		d.rows[i].name = kids[i].name;
+		d.rows[i].kind = kids[i].kind;
+		d.nrows++;
+	}
+	/* The evaluated orgs of the subtree (same selection as the evaluation). */
+	struct dj_scope sub;
+	dj_scope_set_path(&sub, o.path);
+	rc = dj_db_prepare(x->c, "SELECT o.id, o.path FROM orgs o WHERE o.path >= ? AND o.path < ?"
+				 " AND o.kind IN ('branch', 'joint_branch', 'general_branch', 'group')"
+				 " AND (EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active'"
+				 " AND m.deleted_at IS NULL) OR EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id"
+				 " AND m.status = 'active' AND m.deleted_at IS NULL))", &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_text(s, 1, sub.org_path);
+	dj_stmt_bind_text(s, 2, sub.path_hi);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		if (d.nmarks == d.capmarks) {
+			d.capmarks = d.capmarks ? d.capmarks * 2 : 512;
+			d.marks = dj_realloc(d.marks, d.capmarks * sizeof(*d.marks));
+		}
+		memset(&d.marks[d.nmarks], 0, sizeof(d.marks[0]));
+		d.marks[d.nmarks].org_id = dj_stmt_int(s, 0);
+		d.marks[d.nmarks].path = dj_arena_strdup(x->a, dj_stmt_text(s, 1));
+		d.nmarks++;
+	}
+	dj_stmt_reset(s);
+	struct dj_compliance_query q = { org_id, true, { year, 1, 1 }, { year, 12, 31 }, NULL, -1, 0 };
+	rc = dj_compliance_eval(x, &q, today, on_finding, &d);
+	if (rc)
+		goto out;
+	int last_month = year < today.y ? 12 : year > today.y ? 0 : today.m;
+	int64_t ok_cells = 0, all_cells = 0;
+	for (size_t i = 0; i < d.nmarks; i++) {
+		for (size_t r = 0; r < d.nrows; r++) {
+			if (strncmp(d.marks[i].path, d.rows[r].path, strlen(d.rows[r].path)) != 0)
+				continue;
+			d.rows[r].branches++;
+			for (int m = 0; m < 12; m++) {
+				if (d.marks[i].m[m] == 2) {
+					d.rows[r].bad[m]++;
+					d.rows[r].errors++;
+				} else if (d.marks[i].m[m] == 1) {
+					d.rows[r].warn[m]++;
+				}
+			}
+		}
+		for (int m = 0; m < last_month; m++) {
+			all_cells++;
+			ok_cells += d.marks[i].m[m] != 2;
+		}
+	}
+	dj_jw_obj_begin(w);
+	dj_jw_key(w, "org");
+	dj_jw_obj_begin(w);
+	dj_jw_kint(w, "id", o.id);
+	dj_jw_kstr(w, "name", o.name);
+	dj_jw_kint_or_null(w, "parent_id", o.parent_id, o.parent_id == 0 || strcmp(o.path, x->sc->org_path) == 0);
+	dj_jw_obj_end(w);
+	dj_jw_kint(w, "year", year);
+	dj_jw_kint(w, "orgs_evaluated", (int64_t)d.nmarks);
+	dj_jw_kint(w, "percent", all_cells ? ok_cells * 100 / all_cells : 100);
+	dj_jw_key(w, "rows");
+	dj_jw_arr_begin(w);
+	for (size_t r = 0; r < d.nrows; r++) {
+		struct cell_acc *row = &d.rows[r];
+		int64_t rok = 0, rall = 0;
+		dj_jw_obj_begin(w);
+		dj_jw_kint(w, "org_id", row->id);
+		dj_jw_kstr(w, "name", row->name);
+		dj_jw_kstr(w, "kind", row->kind);
+		dj_jw_kint(w, "orgs_evaluated", row->branches);
+		dj_jw_key(w, "months");
+		dj_jw_arr_begin(w);
+		for (int m = 0; m < 12; m++) {
+			dj_jw_obj_begin(w);
+			dj_jw_kint(w, "month", m + 1);
+			if (m >= last_month || row->branches == 0) {
+				dj_jw_kstr(w, "status", m >= last_month ? "future" : "none");
+				dj_jw_knull(w, "percent");
+			} else {
+				int64_t okn = row->branches - row->bad[m];
+				int64_t pct = okn * 100 / row->branches;
+				rok += okn;
+				rall += row->branches;
+				dj_jw_kstr(w, "status", pct >= 90 ? (row->warn[m] ? "amber" : "green") : pct >= 60 ? "amber" : "red");
+				dj_jw_kint(w, "percent", pct);
+				dj_jw_kint(w, "missing", row->bad[m]);
+			}
+			dj_jw_obj_end(w);
+		}
+		dj_jw_arr_end(w);
+		dj_jw_kint(w, "percent", rall ? rok * 100 / rall : 100);
+		dj_jw_kint(w, "errors", row->errors);
+		dj_jw_obj_end(w);
+	}
+	dj_jw_arr_end(w);
+	/* Worst offenders: the most error findings this year. */
+	for (size_t i = 0; i < d.nworst; i++)
+		for (size_t k = i + 1; k < d.nworst; k++)
+			if (d.worst[k].errors > d.worst[i].errors) {
+				__typeof__(d.worst[0]) t = d.worst[i];
+				d.worst[i] = d.worst[k];
+				d.worst[k] = t;
+			}
+	dj_jw_key(w, "worst");
+	dj_jw_arr_begin(w);
+	for (size_t i = 0; i < d.nworst && i < 10; i++) {
+		dj_jw_obj_begin(w);
+		dj_jw_kint(w, "org_id", d.worst[i].org_id);
+		dj_jw_kstr(w, "name", d.worst[i].name);
+		dj_jw_kint(w, "errors", d.worst[i].errors);
+		dj_jw_obj_end(w);
+	}
+	dj_jw_arr_end(w);
+	dj_jw_obj_end(w);
+out:
+	dj_free(d.marks);
+	return rc;
+}
