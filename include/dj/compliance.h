@@ -27,6 +27,9 @@ dj_rc dj_rule_param_set(const struct dj_model_ctx *x, int64_t org_id, const char
 /** Effective parameters for an org plus the change history of its path, as JSON. */
 dj_rc dj_rule_params_write(const struct dj_model_ctx *x, int64_t org_id, struct dj_jw *w);
 
+/** An integer parameter's effective value for an org path (default when unset or invalid). */
+int64_t dj_rule_param_int(struct dj_db_conn *c, const char *org_path, const char *rule, const char *param);
+
 struct dj_compliance_query {
 	int64_t org_id;          /* 0 = the scope's root */
 	bool subtree;            /* the org and its descendants (default) or only the org */

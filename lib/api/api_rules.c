@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "dj/compliance.h"
+#include "dj/develop.h"
+#include "dj/dues.h"
 #include "dj/org.h"
 #include "dj/rules.h"
 #include "dj/slice.h"
@@ -203,5 +205,69 @@ dj_rc api_inbox(struct dj_req *r)
 	if (rc)
 		return dj_req_fail(r, rc, NULL, NULL);
 	dj_req_list_end(r, col.seen, page, per_page);
+	return DJ_OK;
+}
+
+/* The dues calculator (no storage): settings of the caller's org apply. */
+dj_rc api_dues_calc(struct dj_req *r)
+{
+	static const char *const keys[] = { "category", "base_fen", "month", NULL };
+	json_t *b;
+	const char *cat, *month;
+	int64_t base = 0;
+	struct dj_db_conn *c;
+	struct dj_dues_result res;
+	struct dj_dues_settings st = DJ_DUES_SETTINGS_DEFAULT;
+	dj_rc rc;
+	if ((rc = api_body(r, &b)) || (rc = api_only_keys(r, b, keys)) || (rc = api_str(r, b, "category", true, 20, &cat)) ||
+	    (rc = api_int(r, b, "base_fen", false, 0, 100000000000LL, &base, NULL)) || (rc = api_str(r, b, "month", false, 7, &month)))
+		return rc;
+	if (month) {
+		struct dj_date d;
+		char tmp[11];
+		snprintf(tmp, sizeof(tmp), "%s-01", month);
+		if (strlen(month) != 7 || dj_date_parse(tmp, 10, &d))
+			return dj_req_fail(r, DJ_ERR_INVALID, "month", "month 应为 YYYY-MM");
+	}
+	if ((rc = api_reader(r, &c)))
+		return rc;
+	const char *path = r->user->scope.org_path;
+	st.farmer_fen = dj_rule_param_int(c, path, "FEE-6", "farmer_fen");
+	st.rounding = (int)dj_rule_param_int(c, path, "FEE-16", "rounding");
+	st.cap_fen = dj_rule_param_int(c, path, "FEE-16", "cap_fen");
+	dj_db_release(c);
+	if ((rc = dj_dues_calc(cat, base, &st, &res)))
+		return dj_req_fail(r, rc, "category", "%s", res.explanation);
+	struct dj_jw *w = dj_req_jw(r);
+	dj_jw_obj_begin(w);
+	dj_jw_kint(w, "amount_fen", res.amount_fen);
+	dj_jw_kstr(w, "rule", res.rule);
+	dj_jw_kstr(w, "rule_set", "dues-2008");
+	dj_jw_kstr(w, "explanation", res.explanation);
+	dj_jw_kstr(w, "month", month);
+	dj_jw_obj_end(w);
+	return DJ_OK;
+}
+
+/* The development timeline check (时间线审核): nothing is stored. */
+dj_rc api_develop_check(struct dj_req *r)
+{
+	json_t *b;
+	struct dj_db_conn *c;
+	const char *field = NULL;
+	char err[256], sw[16];
+	dj_rc rc;
+	if ((rc = api_body(r, &b)) || (rc = api_reader(r, &c)))
+		return rc;
+	int64_t v = dj_rule_param_int(c, r->user->scope.org_path, "R-VER-1", "switch_on");
+	dj_db_release(c);
+	snprintf(sw, sizeof(sw), "%04lld%02lld%02lld", (long long)(v / 10000 % 10000), (long long)(v / 100 % 100),
+		 (long long)(v % 100));
+	struct dj_date switch_on;
+	if (dj_date_parse_compact(sw, &switch_on))
+		dj_date_parse(DJ_DEV_SWITCH_DEFAULT, 10, &switch_on);
+	rc = dj_develop_check(b, switch_on, dj_req_jw(r), &field, err, sizeof(err));
+	if (rc)
+		return dj_req_fail(r, rc, field, "%s", err);
 	return DJ_OK;
 }

@@ -77,7 +77,9 @@ static void *run(void *arg)
 	jb->data = NULL;
 	dj_log_info("import_finished", "job=%lld dry_run=%d rows=%lld bad=%lld rc=%s", (long long)jb->id, jb->dry_run,
 		    (long long)jb->res.rows_total, (long long)jb->res.rows_bad, dj_rc_code(jb->rc));
-	atomic_store(&jb->state, jb->rc ? 2 : 1);
+	/* A finished check is "done" even when rows were bad (the report says so); "failed" means the
+	 * file could not be read or the import could not run. */
+	atomic_store(&jb->state, jb->rc && (jb->rc != DJ_ERR_INVALID || jb->res.fatal[0]) ? 2 : 1);
 	atomic_fetch_sub(&jb->owner->running, 1);
 	return NULL;
 }

@@ -100,7 +100,7 @@ static dj_rc add_member(const struct dj_model_ctx *x, struct rng *r, const struc
 {
 	struct dj_value vals[64];
 	struct dj_model_err err = { 0 };
-	char idn[40], name[32], birth[11], joined[11], conv[11], phone[16], unit[128];
+	char idn[40], name[32], birth[11], joined[11], conv[11], phone[16], unit[200];
 	memset(vals, 0, sizeof(vals));
 #define SET_S(fname, val)                                              \
 	do {                                                               \
@@ -157,10 +157,20 @@ static dj_rc add_member(const struct dj_model_ctx *x, struct rng *r, const struc
 		snprintf(phone, sizeof(phone), "1%d%09d", 3 + pick(r, 6), pick(r, 1000000000));
 		SET_S("phone", phone);
 		if (p->unit) {
-			snprintf(unit, sizeof(unit), "%s%s", b->name, p->unit);
+			/* "第3学校党支部" → "青山县第3学校"; office branches work for the township government. */
+			snprintf(unit, sizeof(unit), "%s", b->name);
 			char *cut = strstr(unit, "党支部");
 			if (cut)
 				*cut = '\0';
+			if (!strcmp(p->sector, "government"))
+				snprintf(unit, sizeof(unit), "%s", "镇人民政府");
+			else if (!strstr(unit, p->unit))
+				snprintf(unit + strlen(unit), sizeof(unit) - strlen(unit), "%s", p->unit);
+			if (strcmp(p->sector, "government")) {
+				char tmp[160];
+				snprintf(tmp, sizeof(tmp), "青山县%s", unit);
+				snprintf(unit, sizeof(unit), "%s", tmp);
+			}
 			SET_S("work_unit", unit);
 		}
 		if (!strcmp(p->sector, "rural") && pick(r, 100) < 4) {

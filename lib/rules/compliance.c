@@ -19,6 +19,12 @@ const struct dj_rule_param_def dj_rule_param_defs[] = {
 	{ "S-2", "strict", "选举到会人数按“超过4/5”计算（否则“不少于4/5”）", "1", "bool", 0, 1 },
 	{ "ORG-9", "warn_months", "换届提前提醒月数", "6", "int", 1, 24 },
 	{ "MTG-1", "remind_days", "本期截止前提醒天数", "15", "int", 0, 90 },
+	/* R-VER-1 ⚠️: the date from which steps follow dev-2026 (YYYYMMDD), until the official text is checked. */
+	{ "R-VER-1", "switch_on", "2026 年发展党员工作细则启用日期（YYYYMMDD，⚠️ 待核对官方文本）", "20260518", "int", 20140101,
+	  20991231 },
+	{ "FEE-6", "farmer_fen", "农民党员每月党费（分，省级规定 20–100）", "20", "int", 20, 100 },
+	{ "FEE-16", "rounding", "党费取整方式（0 四舍五入到分，1 舍去，2 进一）", "0", "int", 0, 2 },
+	{ "FEE-16", "cap_fen", "每月党费上限（分，0 为不设上限）", "0", "int", 0, 100000000 },
 	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
 };
 
@@ -51,7 +57,7 @@ dj_rc dj_rule_param_get(struct dj_db_conn *c, const char *org_path, const char *
 	return DJ_OK;
 }
 
-static int64_t param_int(struct dj_db_conn *c, const char *path, const char *rule, const char *param)
+int64_t dj_rule_param_int(struct dj_db_conn *c, const char *path, const char *rule, const char *param)
 {
 	char v[32];
 	int64_t x = 0;
@@ -351,11 +357,11 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 			last->cnt[t][m]++;
 	}
 	dj_stmt_reset(s);
-	int64_t remind = q->remind_days > 0 ? q->remind_days : param_int(x->c, sub.org_path, "MTG-1", "remind_days");
+	int64_t remind = q->remind_days > 0 ? q->remind_days : dj_rule_param_int(x->c, sub.org_path, "MTG-1", "remind_days");
 	for (size_t i = 0; i < norgs && !rc; i++) {
 		struct eorg *o = &orgs[i];
-		o->lecture_min = (int)param_int(x->c, o->path, "MTG-5", "min_per_quarter");
-		o->theme_counts = (int)param_int(x->c, o->path, "MTG-3", "theme_day_counts");
+		o->lecture_min = (int)dj_rule_param_int(x->c, o->path, "MTG-5", "min_per_quarter");
+		o->theme_counts = (int)dj_rule_param_int(x->c, o->path, "MTG-3", "theme_day_counts");
 		const struct eorg *parent = NULL;
 		for (size_t k = 0; k < norgs; k++)
 			if (orgs[k].id == o->parent_id)

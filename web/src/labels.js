@@ -42,6 +42,26 @@ export const AUDIT_ACTION_LABELS = {
   'org.create': '新建组织',
   'org.update': '修改组织',
   'org.move': '调整隶属关系',
+  'committee.create': '换届登记',
+  'member.create': '新增党员',
+  'member.update': '修改党员信息',
+  'member.delete': '删除党员',
+  'member.reveal': '查看完整个人信息',
+  'member_reward.create': '新增奖惩记录',
+  'member_reward.update': '修改奖惩记录',
+  'member_reward.delete': '删除奖惩记录',
+  'member_position.create': '新增职务变动',
+  'member_position.update': '修改职务变动',
+  'member_position.delete': '删除职务变动',
+  'member_family.create': '新增家庭成员',
+  'member_family.update': '修改家庭成员',
+  'member_family.delete': '删除家庭成员',
+  'member_abroad.create': '新增出国（境）记录',
+  'member_abroad.update': '修改出国（境）记录',
+  'member_abroad.delete': '删除出国（境）记录',
+  'import.members': '导入党员',
+  'import.rollback': '撤销导入',
+  'export.members': '导出党员名册',
 }
 
 export const AUDIT_OBJECT_LABELS = {
@@ -50,6 +70,15 @@ export const AUDIT_OBJECT_LABELS = {
   account: '账号',
   org: '党组织',
   member: '党员',
+  member_reward: '奖惩情况',
+  member_position: '职务变动',
+  member_family: '家庭成员',
+  member_abroad: '出国（境）情况',
+  committee: '班子',
+  committee_term: '班子',
+  import: '导入批次',
+  import_batch: '导入批次',
+  export: '导出',
 }
 
 /** Label for a code from one of the tables above, falling back to the code itself. */
