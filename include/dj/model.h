@@ -86,7 +86,7 @@ struct dj_model_ctx {
 /** Validation failure details (Chinese message naming the field). */
 struct dj_model_err {
 	const char *field;
-	char msg[256];
+	char msg[512];
 };
 
 /** Index of a field by name, or -1. */

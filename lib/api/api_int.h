@@ -63,6 +63,12 @@ dj_rc api_compliance(struct dj_req *r);
 dj_rc api_inbox(struct dj_req *r);
 dj_rc api_dues_calc(struct dj_req *r);
 dj_rc api_develop_check(struct dj_req *r);
+dj_rc api_dev_cases_list(struct dj_req *r);
+dj_rc api_dev_case_create(struct dj_req *r);
+dj_rc api_dev_case_get(struct dj_req *r);
+dj_rc api_dev_step_add(struct dj_req *r);
+dj_rc api_dev_board(struct dj_req *r);
+dj_rc api_dev_plan_set(struct dj_req *r);
 
 /** Send the file at path as the response body (xlsx download named download_name), then delete it. */
 dj_rc api_send_file(struct dj_req *r, const char *path, const char *content_type, const char *download_name);

@@ -12,6 +12,7 @@
 #define T_MEMBER "党员"
 #define T_IMPORT "导入导出"
 #define T_LIFE "组织生活"
+#define T_DEV "发展党员"
 #define T_RULES "规则与提醒"
 #define T_AUDIT "审计日志"
 
@@ -97,6 +98,17 @@ static const struct dj_route routes[] = {
 	  T_RULES, "党费计算器（dues-2008；不保存）", "{\"category\",\"base_fen\",\"month\"}" },
 	{ "POST", "/api/v1/rules/develop/check", api_develop_check, 0, BUSINESS, T_RULES,
 	  "发展党员时间线审核（dev-2014 / dev-2026；不保存）", "{\"rule_set\",\"applied_on\",...}" },
+	{ "GET", "/api/v1/dev/cases", api_dev_cases_list, 0, BUSINESS, T_DEV, "发展党员案卷（org_id、subtree、stage、status、q）", NULL },
+	{ "POST", "/api/v1/dev/cases", api_dev_case_create, 0, BUSINESS, T_DEV, "新建发展案卷（递交入党申请书）",
+	  "{\"org_id\",\"name\",\"id_number\",\"applied_on\"}" },
+	{ "GET", "/api/v1/dev/cases/{id}", api_dev_case_get, 0, BUSINESS, T_DEV,
+	  "案卷详情：各步骤、时间线审核结果、截止日期、可进行的下一步", NULL },
+	{ "POST", "/api/v1/dev/cases/{id}/steps", api_dev_step_add, 0, BUSINESS, T_DEV,
+	  "登记步骤（违反 DEV 规则时拒绝；系统管理员可填写理由越过，记入审计）",
+	  "{\"step\",\"done_on\",\"data\",\"document\",\"override_reason\"}" },
+	{ "GET", "/api/v1/dev/board", api_dev_board, 0, BUSINESS, T_DEV, "发展党员看板（各阶段人数、年度计划完成）", NULL },
+	{ "PUT", "/api/v1/dev/plans", api_dev_plan_set, 0, BUSINESS, T_DEV, "设置年度发展计划",
+	  "{\"org_id\",\"year\",\"quota\"}" },
 	{ "GET", "/api/v1/users", api_users_list, 0, DJ_ROLE_SECADMIN, T_USER, "账号列表", NULL },
 	{ "POST", "/api/v1/users", api_users_create, 0, DJ_ROLE_SECADMIN, T_USER, "新建账号",
 	  "{\"username\",\"password\",\"role\",\"org_id\"}" },

@@ -1,5 +1,6 @@
 /* migrate.c — versioned schema migrations, applied in one transaction when a store opens.
  * Append new versions at the end; never edit a released one. */
+#include <stdbool.h>
 #include <stdio.h>
 #include "dj/log.h"
 #include "db_int.h"
@@ -107,9 +108,22 @@ dj_rc dj_db_apply_migrations(struct dj_db *db, const struct dj_migration *list, 
 	if (dj_stmt_step(s) == DJ_ROW)
 		current = (int)dj_stmt_int(s, 0);
 	dj_stmt_reset(s);
-	for (size_t i = 0; i < n; i++) {
-		const struct dj_migration *m = &list[i];
-		if (m->version <= current)
+	/* Apply every missing version in ascending order, whatever the order of the table. */
+	for (int last = 0;;) {
+		const struct dj_migration *m = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (list[i].version > last && (!m || list[i].version < m->version))
+				m = &list[i];
+		if (!m)
+			break;
+		last = m->version;
+		rc = dj_db_prepare(c, "SELECT 1 FROM schema_migrations WHERE version = ?", &s);
+		if (rc)
+			goto fail;
+		dj_stmt_bind_int(s, 1, m->version);
+		bool applied = dj_stmt_step(s) == DJ_ROW;
+		dj_stmt_reset(s);
+		if (applied)
 			continue;
 		if (m->ddl) {
 			struct dj_strbuf sb = DJ_STRBUF_INIT;
@@ -133,7 +147,8 @@ dj_rc dj_db_apply_migrations(struct dj_db *db, const struct dj_migration *list, 
 		if (rc)
 			goto fail;
 		dj_log_info("migration_applied", "version=%d name=\"%s\"", m->version, m->name);
-		current = m->version;
+		if (m->version > current)
+			current = m->version;
 	}
 	rc = dj_db_commit(c);
 	if (!rc)

@@ -2,6 +2,7 @@
  * entity descriptors. Append new versions; never edit a released one. */
 #include "dj/codes.h"
 #include "dj/meeting.h"
+#include "dj/develop_case.h"
 #include "dj/member.h"
 #include "dj/org.h"
 #include "dj/schema.h"
@@ -70,11 +71,26 @@ static const struct dj_migration migrations[] = {
 	  ddl_meetings },
 };
 
-const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", NULL };
+static void ddl_development(struct dj_strbuf *sb)
+{
+	dj_model_ddl(&dj_dev_case_entity, sb);
+	dj_strbuf_adds(sb, "CREATE TABLE dev_steps (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES dev_cases(id),"
+			   " step_no INTEGER NOT NULL, done_on TEXT NOT NULL, rule_set TEXT NOT NULL, document TEXT, data_json TEXT,"
+			   " override_reason TEXT, actor TEXT, created_at TEXT NOT NULL) STRICT;"
+			   "CREATE INDEX dev_steps_case ON dev_steps(case_id, step_no);"
+			   "CREATE TABLE dev_plans (org_id INTEGER NOT NULL REFERENCES orgs(id), year INTEGER NOT NULL,"
+			   " quota INTEGER NOT NULL, set_by TEXT, set_at TEXT NOT NULL, PRIMARY KEY (org_id, year)) STRICT;");
+}
+
+static const struct dj_migration dev_migrations[] = {
+	{ 9, "member development pipeline (cases, 25 steps, plans)", NULL, ddl_development },
+};
+
+const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", "dev_cases", NULL };
 
 const struct dj_entity *const dj_schema_entities[] = {
 	&dj_org_entity, &dj_member_entity, &dj_member_reward_entity, &dj_member_position_entity, &dj_member_family_entity,
-	&dj_member_abroad_entity, &dj_meeting_entity, NULL,
+	&dj_member_abroad_entity, &dj_meeting_entity, &dj_dev_case_entity, NULL,
 };
 
 dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **out)
@@ -84,6 +100,8 @@ dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **ou
 	if (rc || (flags & DJ_DB_NO_MIGRATE))
 		return rc;
 	rc = dj_db_apply_migrations(*out, migrations, sizeof(migrations) / sizeof(migrations[0]));
+	if (!rc)
+		rc = dj_db_apply_migrations(*out, dev_migrations, sizeof(dev_migrations) / sizeof(dev_migrations[0]));
 	if (!rc && !(rc = dj_db_begin(*out, &c))) {
 		rc = dj_codes_sync(c);
 		if (rc)

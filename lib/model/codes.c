@@ -27,6 +27,8 @@ EMBED(dj_cl_region, "data/codelists/region.tsv");
 EMBED(dj_cl_meeting_type, "data/codelists/meeting_type.tsv");
 EMBED(dj_cl_attendance_status, "data/codelists/attendance_status.tsv");
 EMBED(dj_cl_meeting_status, "data/codelists/meeting_status.tsv");
+EMBED(dj_cl_dev_stage, "data/codelists/dev_stage.tsv");
+EMBED(dj_cl_dev_status, "data/codelists/dev_status.tsv");
 
 static const struct {
 	const char *name;
@@ -46,6 +48,8 @@ static const struct {
 	{ "meeting_type", dj_cl_meeting_type },
 	{ "attendance_status", dj_cl_attendance_status },
 	{ "meeting_status", dj_cl_meeting_status },
+	{ "dev_stage", dj_cl_dev_stage },
+	{ "dev_status", dj_cl_dev_status },
 };
 #define NLISTS (sizeof(sources) / sizeof(sources[0]))
 

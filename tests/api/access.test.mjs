@@ -2,8 +2,10 @@
 // and org-subtree scope for the township org_admin and for a township-scoped secadmin.
 import { before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import {
-  startServer, serverTest, api, session, addUser, errorShapeProblem, DEMO_PASSWORD,
+  startServer, serverTest, api, session, addUser, errorShapeProblem, DEMO_PASSWORD, REPO_ROOT,
 } from '../lib/server.mjs'
 
 // role → demo account
@@ -108,6 +110,66 @@ const ROUTES = [
     make: () => ({ path: `/api/v1/import/batches/${NO_ID}/rollback` }),
   },
   { method: 'GET', pattern: '/api/v1/export/members.xlsx', roles: ['admin', 'org_admin'] },
+  // organizational life (三会一课): unknown meeting ids, empty bodies
+  { method: 'GET', pattern: '/api/v1/meetings', roles: ['admin', 'org_admin', 'member'] },
+  { method: 'POST', pattern: '/api/v1/meetings', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },
+  {
+    method: 'GET', pattern: '/api/v1/meetings/{id}', roles: ['admin', 'org_admin', 'member'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}` }),
+  },
+  {
+    method: 'PATCH', pattern: '/api/v1/meetings/{id}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}`, body: {} }),
+  },
+  {
+    method: 'DELETE', pattern: '/api/v1/meetings/{id}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}`, body: { reason: '测试' } }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/meetings/{id}/attendance', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}/attendance` }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/meetings/{id}/attendance', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}/attendance`, body: { items: [] } }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/meetings/{id}/votes', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}/votes`, body: {} }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/meetings/{id}/review', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}/review`, body: { action: 'submit' } }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/meetings/{id}/checkin-token', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}/checkin-token` }),
+  },
+  {
+    // a wrong token is judged before the meeting is looked up: 422
+    method: 'POST', pattern: '/api/v1/meetings/{id}/checkin', roles: ['admin', 'org_admin', 'member'], okStatus: 422,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}/checkin`, body: { token: 'x' } }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/meetings/{id}/attachments', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}/attachments?filename=a.pdf`, body: '%PDF-1.4' }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/meetings/{id}/attachments/{aid}', roles: ['admin', 'org_admin', 'member'], okStatus: 404,
+    make: () => ({ path: `/api/v1/meetings/${NO_ID}/attachments/${NO_ID}` }),
+  },
+  // rules, findings, reminders
+  { method: 'GET', pattern: '/api/v1/rules', roles: ALL },
+  { method: 'GET', pattern: '/api/v1/rules/params', roles: ['admin', 'org_admin'] },
+  { method: 'PUT', pattern: '/api/v1/rules/params', roles: ['admin'], okStatus: 422, make: () => ({ body: {} }) },
+  { method: 'GET', pattern: '/api/v1/findings', roles: ['admin', 'org_admin'] },
+  { method: 'GET', pattern: '/api/v1/compliance', roles: ['admin', 'org_admin'] },
+  { method: 'GET', pattern: '/api/v1/inbox', roles: ['admin', 'org_admin'] },
+  {
+    method: 'POST', pattern: '/api/v1/rules/dues/calc', roles: ['admin', 'org_admin', 'member'], okStatus: 422,
+    make: () => ({ body: {} }),
+  },
+  { method: 'POST', pattern: '/api/v1/rules/develop/check', roles: ['admin', 'org_admin'], make: () => ({ body: {} }) },
   { method: 'GET', pattern: '/api/v1/users', roles: ['secadmin'] },
   {
     method: 'POST', pattern: '/api/v1/users', roles: ['secadmin'], okStatus: 201,
@@ -188,6 +250,16 @@ t('the matrix covers every documented operation', async () => {
       else assert.deepEqual([...op['x-roles']].sort(), [...row.roles].sort(), `${m} ${p} x-roles`)
     }
   }
+})
+
+t('the matrix has a row for every route of lib/api/routes.c, and no row for a route that is gone', async () => {
+  const src = readFileSync(join(REPO_ROOT, 'lib/api/routes.c'), 'utf8')
+  const table = [...src.matchAll(/\{\s*"(GET|POST|PUT|PATCH|DELETE)",\s*"([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`)
+  assert.ok(table.length > 40, `parsed ${table.length} routes from routes.c`)
+  const have = new Set(ROUTES.map((x) => `${x.method} ${x.pattern}`))
+  for (const r of table) assert.ok(have.has(r), `${r} (lib/api/routes.c) lacks a matrix row`)
+  const inTable = new Set(table)
+  for (const r of have) assert.ok(inTable.has(r), `matrix row ${r} is not in lib/api/routes.c`)
 })
 
 for (const route of ROUTES.filter((r) => !r.last)) {

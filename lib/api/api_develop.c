@@ -1,0 +1,169 @@
+/* api_develop.c — the development pipeline API: cases, steps with rule checks and admin override,
+ * the pipeline board and annual plans. */
+#include <stdio.h>
+#include <string.h>
+#include "dj/compliance.h"
+#include "dj/develop.h"
+#include "dj/develop_case.h"
+#include "dj/slice.h"
+#include "api_int.h"
+#include "dj/banned.h"
+
+/* R-VER-1: the date from which dev-2026 governs a step, from the caller's subtree settings. */
+static struct dj_date switch_date(struct dj_db_conn *c, const char *path)
+{
+	struct dj_date d;
+	char buf[16];
+	int64_t v = dj_rule_param_int(c, path, "R-VER-1", "switch_on");
+	snprintf(buf, sizeof(buf), "%04lld%02lld%02lld", (long long)(v / 10000 % 10000), (long long)(v / 100 % 100),
+		 (long long)(v % 100));
+	if (dj_date_parse_compact(buf, &d))
+		dj_date_parse(DJ_DEV_SWITCH_DEFAULT, 10, &d);
+	return d;
+}
+
+dj_rc api_dev_cases_list(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_list_query q;
+	struct dj_model_err err = { 0 };
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t total = 0;
+	dj_rc rc = dj_model_list_query_parse(&dj_dev_case_entity, api_query_param, r, &q, &err);
+	if (rc)
+		return api_model_fail(r, rc, &err);
+	if ((rc = api_reader(r, &c)))
+		return rc;
+	api_model_ctx(r, c, &who, &x);
+	dj_req_list_begin(r);
+	rc = dj_model_list(&x, &dj_dev_case_entity, &q, dj_req_jw(r), &total);
+	dj_db_release(c);
+	if (rc)
+		return dj_req_fail(r, rc, rc == DJ_ERR_NOTFOUND ? "org_id" : NULL, NULL);
+	dj_req_list_end(r, total, q.page, q.per_page);
+	return DJ_OK;
+}
+
+dj_rc api_dev_case_create(struct dj_req *r)
+{
+	json_t *b;
+	struct dj_value vals[32];
+	struct dj_model_err err = { 0 };
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t id = 0;
+	dj_rc rc;
+	if ((rc = api_body(r, &b)))
+		return rc;
+	if ((rc = dj_model_unpack(&dj_dev_case_entity, b, true, &r->arena, vals, &err)))
+		return api_model_fail(r, rc, &err);
+	if ((rc = dj_db_begin(r->app->db, &c)))
+		return dj_req_fail(r, rc, NULL, NULL);
+	api_model_ctx(r, c, &who, &x);
+	rc = dj_dev_case_create(&x, vals, &id, &err);
+	if (!rc)
+		rc = dj_dev_case_write(&x, id, switch_date(c, r->user->scope.org_path), dj_req_jw(r));
+	if (rc) {
+		dj_db_rollback(c);
+		return api_model_fail(r, rc, &err);
+	}
+	if ((rc = dj_db_commit(c)))
+		return dj_req_fail(r, rc, NULL, NULL);
+	r->status = 201;
+	return DJ_OK;
+}
+
+dj_rc api_dev_case_get(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t id;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, &c)))
+		return rc;
+	api_model_ctx(r, c, &who, &x);
+	rc = dj_dev_case_write(&x, id, switch_date(c, r->user->scope.org_path), dj_req_jw(r));
+	dj_db_release(c);
+	return rc ? dj_req_fail(r, rc, NULL, NULL) : DJ_OK;
+}
+
+dj_rc api_dev_step_add(struct dj_req *r)
+{
+	json_t *b;
+	struct dj_model_err err = { 0 };
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t id, sid = 0;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_body(r, &b)))
+		return rc;
+	if ((rc = dj_db_begin(r->app->db, &c)))
+		return dj_req_fail(r, rc, NULL, NULL);
+	api_model_ctx(r, c, &who, &x);
+	struct dj_date sw = switch_date(c, r->user->scope.org_path);
+	rc = dj_dev_step_add(&x, id, b, sw, r->user->role == DJ_ROLE_ADMIN, &sid, &err);
+	if (!rc)
+		rc = dj_dev_case_write(&x, id, sw, dj_req_jw(r));
+	if (rc) {
+		dj_db_rollback(c);
+		if ((rc == DJ_ERR_CONFLICT || rc == DJ_ERR_FORBIDDEN) && err.msg[0])
+			return dj_req_fail(r, rc, err.field, "%s", err.msg);
+		return api_model_fail(r, rc, &err);
+	}
+	if ((rc = dj_db_commit(c)))
+		return dj_req_fail(r, rc, NULL, NULL);
+	r->status = 201;
+	return DJ_OK;
+}
+
+dj_rc api_dev_board(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t org = r->user->org_id, year = dj_date_today().y;
+	const char *o = dj_req_query(r, "org_id"), *y = dj_req_query(r, "year");
+	dj_rc rc;
+	if (o && *o && dj_parse_int_str(o, 1, INT64_MAX, &org))
+		return dj_req_fail(r, DJ_ERR_INVALID, "org_id", "org_id 应为正整数");
+	if (y && *y && dj_parse_int_str(y, 2000, 2999, &year))
+		return dj_req_fail(r, DJ_ERR_INVALID, "year", "year 应为年份");
+	if ((rc = api_reader(r, &c)))
+		return rc;
+	api_model_ctx(r, c, &who, &x);
+	rc = dj_dev_board(&x, org, (int)year, dj_req_jw(r));
+	dj_db_release(c);
+	return rc ? dj_req_fail(r, rc, NULL, NULL) : DJ_OK;
+}
+
+dj_rc api_dev_plan_set(struct dj_req *r)
+{
+	static const char *const keys[] = { "org_id", "year", "quota", NULL };
+	json_t *b;
+	int64_t org, year, quota;
+	struct dj_model_err err = { 0 };
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	dj_rc rc;
+	if ((rc = api_body(r, &b)) || (rc = api_only_keys(r, b, keys)) ||
+	    (rc = api_int(r, b, "org_id", true, 1, INT64_MAX, &org, NULL)) || (rc = api_int(r, b, "year", true, 2000, 2999, &year, NULL)) ||
+	    (rc = api_int(r, b, "quota", true, 0, 100000, &quota, NULL)))
+		return rc;
+	if ((rc = dj_db_begin(r->app->db, &c)))
+		return dj_req_fail(r, rc, NULL, NULL);
+	api_model_ctx(r, c, &who, &x);
+	rc = dj_dev_plan_set(&x, org, (int)year, quota, &err);
+	if (!rc)
+		rc = dj_dev_board(&x, org, (int)year, dj_req_jw(r));
+	if (rc) {
+		dj_db_rollback(c);
+		return api_model_fail(r, rc, &err);
+	}
+	rc = dj_db_commit(c);
+	return rc ? dj_req_fail(r, rc, NULL, NULL) : DJ_OK;
+}
