@@ -25,4 +25,19 @@ dj_rc dj_demo_members(struct dj_db_conn *c, const struct dj_pii *pii, uint64_t s
  *  transaction; one summary audit entry. */
 dj_rc dj_demo_meetings(struct dj_db_conn *c, uint64_t seed, int64_t *count);
 
+/** Members of `dangjian demo --scale province`. */
+#define DJ_DEMO_PROVINCE_MEMBERS 5000000
+/** Reports a long build's progress: phase name, done of total (total 0 = unknown). */
+typedef void (*dj_demo_progress_fn)(void *arg, const char *phase, int64_t done, int64_t total);
+
+/** Build a synthetic province into an empty, migrated store (lib/domain/demo_scale.c):
+ *  n_members members in ~n_members/20 organizations (province → cities → counties → townships →
+ *  villages, communities and branches → groups), the demo logins (admin at the root, chengguan and
+ *  dangyuan in the first township), PII sealed like normal rows, org_stats recomputed at the end.
+ *  Bulk path: a few big transactions, one summary audit entry, no meetings or committees.
+ *  Deterministic for a seed. progress may be NULL. *root_id gets the root's id, *orgs the number
+ *  of organizations. */
+dj_rc dj_demo_scale(struct dj_db *db, const struct dj_pii *pii, uint64_t seed, int64_t n_members,
+		    dj_demo_progress_fn progress, void *arg, int64_t *root_id, int64_t *orgs);
+
 #endif

@@ -6,6 +6,7 @@
 #include "dj/develop.h"
 #include "dj/develop_case.h"
 #include "dj/slice.h"
+#include "dj/transfer.h"
 #include "api_int.h"
 #include "dj/banned.h"
 
@@ -166,4 +167,143 @@ dj_rc api_dev_plan_set(struct dj_req *r)
 	}
 	rc = dj_db_commit(c);
 	return rc ? dj_req_fail(r, rc, NULL, NULL) : DJ_OK;
+}
+
+/* ---- status and transfers ----------------------------------------------------------------------- */
+
+static dj_rc in_write(struct dj_req *r, struct dj_db_conn **c, struct dj_actor *who, struct dj_model_ctx *x)
+{
+	dj_rc rc = dj_db_begin(r->app->db, c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	api_model_ctx(r, *c, who, x);
+	return DJ_OK;
+}
+
+static dj_rc finish(struct dj_req *r, struct dj_db_conn *c, dj_rc rc, const struct dj_model_err *err, int status)
+{
+	if (rc) {
+		dj_db_rollback(c);
+		if ((rc == DJ_ERR_CONFLICT || rc == DJ_ERR_FORBIDDEN) && err->msg[0])
+			return dj_req_fail(r, rc, err->field, "%s", err->msg);
+		return api_model_fail(r, rc, err);
+	}
+	if ((rc = dj_db_commit(c)))
+		return dj_req_fail(r, rc, NULL, NULL);
+	r->status = status;
+	return DJ_OK;
+}
+
+dj_rc api_member_status(struct dj_req *r)
+{
+	json_t *b;
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	struct dj_model_err err = { 0 };
+	int64_t id, n;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_body(r, &b)) || (rc = in_write(r, &c, &who, &x)))
+		return rc;
+	rc = dj_member_status_change(&x, id, b, &err);
+	if (!rc) {
+		dj_req_list_begin(r);
+		rc = dj_member_status_history(&x, id, dj_req_jw(r), &n);
+		dj_req_list_end(r, n, 1, n > 200 ? n : 200);
+	}
+	return finish(r, c, rc, &err, 200);
+}
+
+dj_rc api_member_status_history(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t id, n = 0;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, &c)))
+		return rc;
+	api_model_ctx(r, c, &who, &x);
+	dj_req_list_begin(r);
+	rc = dj_member_status_history(&x, id, dj_req_jw(r), &n);
+	dj_db_release(c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	dj_req_list_end(r, n, 1, n > 200 ? n : 200);
+	return DJ_OK;
+}
+
+dj_rc api_transfers_list(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t page, per_page, total = 0;
+	const char *st = dj_req_query(r, "status");
+	dj_rc rc;
+	if (st && *st && strcmp(st, "issued") && strcmp(st, "received") && strcmp(st, "cancelled"))
+		return dj_req_fail(r, DJ_ERR_INVALID, "status", "status 应为 issued、received 或 cancelled");
+	if ((rc = dj_req_paging(r, &page, &per_page)) || (rc = api_reader(r, &c)))
+		return rc;
+	api_model_ctx(r, c, &who, &x);
+	dj_req_list_begin(r);
+	rc = dj_transfer_list(&x, st && *st ? st : NULL, page, per_page, dj_req_jw(r), &total);
+	dj_db_release(c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	dj_req_list_end(r, total, page, per_page);
+	return DJ_OK;
+}
+
+dj_rc api_transfer_issue(struct dj_req *r)
+{
+	json_t *b;
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	struct dj_model_err err = { 0 };
+	int64_t id = 0;
+	dj_rc rc;
+	if ((rc = api_body(r, &b)) || (rc = in_write(r, &c, &who, &x)))
+		return rc;
+	rc = dj_transfer_issue(&x, b, &id, &err);
+	if (!rc)
+		rc = dj_transfer_write(&x, id, dj_req_jw(r));
+	return finish(r, c, rc, &err, 201);
+}
+
+dj_rc api_transfer_receive(struct dj_req *r)
+{
+	json_t *b;
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	struct dj_model_err err = { 0 };
+	int64_t id;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_body(r, &b)) || (rc = in_write(r, &c, &who, &x)))
+		return rc;
+	rc = dj_transfer_receive(&x, id, b, &err);
+	if (!rc)
+		rc = dj_transfer_write(&x, id, dj_req_jw(r));
+	return finish(r, c, rc, &err, 200);
+}
+
+dj_rc api_transfer_letter(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t id;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, &c)))
+		return rc;
+	api_model_ctx(r, c, &who, &x);
+	dj_strbuf_reset(&r->out);
+	rc = dj_transfer_letter_html(&x, id, &r->out);
+	dj_db_release(c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	r->content_type = "text/html; charset=utf-8";
+	return DJ_OK;
 }

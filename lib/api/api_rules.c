@@ -8,6 +8,7 @@
 #include "dj/org.h"
 #include "dj/rules.h"
 #include "dj/slice.h"
+#include "dj/transfer.h"
 #include "api_int.h"
 #include "dj/banned.h"
 
@@ -135,6 +136,21 @@ static dj_rc parse_range(struct dj_req *r, struct dj_compliance_query *q)
 	return DJ_OK;
 }
 
+struct status_filter {
+	struct collect *col;
+	const struct dj_compliance_query *q;
+};
+
+static dj_rc emit_filtered(void *arg, const struct dj_finding *f, const char *org_name)
+{
+	struct status_filter *sf = arg;
+	if (sf->q->rule && strcmp(sf->q->rule, f->rule) != 0)
+		return DJ_OK;
+	if (sf->q->min_severity >= 0 && (int)f->severity < sf->q->min_severity)
+		return DJ_OK;
+	return emit(sf->col, f, org_name);
+}
+
 dj_rc api_findings(struct dj_req *r)
 {
 	struct dj_compliance_query q;
@@ -149,6 +165,15 @@ dj_rc api_findings(struct dj_req *r)
 	dj_req_list_begin(r);
 	struct collect col = { dj_req_jw(r), 0, (page - 1) * per_page, page * per_page, NULL };
 	rc = dj_compliance_eval(&x, &q, dj_date_today(), emit, &col);
+	/* Membership status and transfer reminders (ST-1, ST-2, REL-6) in the same list. */
+	if (!rc && (!q.rule || strncmp(q.rule, "ST-", 3) == 0 || strncmp(q.rule, "REL-", 4) == 0) && q.subtree) {
+		struct collect *cp = &col;
+		const char *root = r->user->scope.org_path;
+		struct dj_org ro;
+		if (q.org_id && dj_org_get(c, &r->user->scope, q.org_id, &r->arena, &ro) == DJ_OK)
+			root = ro.path;
+		rc = dj_status_findings(&x, root, dj_date_today(), emit_filtered, &(struct status_filter){ cp, &q });
+	}
 	/* Structure findings (ORG-*) of the org itself, when one org is asked for without its subtree. */
 	if (!rc && q.org_id && !q.subtree && (!q.rule || strncmp(q.rule, "ORG-", 4) == 0)) {
 		int64_t n = 0;

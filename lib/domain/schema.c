@@ -84,6 +84,19 @@ static void ddl_development(struct dj_strbuf *sb)
 
 static const struct dj_migration dev_migrations[] = {
 	{ 9, "member development pipeline (cases, 25 steps, plans)", NULL, ddl_development },
+	{ 10, "membership status history and transfers of the organizational relationship",
+	  "CREATE TABLE member_status_log (id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL REFERENCES members(id),"
+	  " from_status TEXT, to_status TEXT NOT NULL, on_date TEXT NOT NULL, reason TEXT NOT NULL, evidence TEXT,"
+	  " exit_reason TEXT, decision TEXT, actor TEXT, created_at TEXT NOT NULL) STRICT;"
+	  "CREATE INDEX member_status_log_member ON member_status_log(member_id, id);"
+	  "CREATE TABLE transfers (id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL REFERENCES members(id),"
+	  " from_org_id INTEGER NOT NULL REFERENCES orgs(id), from_path TEXT NOT NULL, to_org_id INTEGER REFERENCES orgs(id),"
+	  " to_org_name TEXT, kind TEXT NOT NULL, letter_no TEXT NOT NULL UNIQUE, issued_on TEXT NOT NULL,"
+	  " valid_until TEXT NOT NULL, dues_paid_to TEXT, status TEXT NOT NULL, received_on TEXT, reason TEXT,"
+	  " created_by TEXT, created_at TEXT NOT NULL) STRICT;"
+	  "CREATE INDEX transfers_from ON transfers(from_path, status);"
+	  "CREATE INDEX transfers_to ON transfers(to_org_id, status);"
+	  "CREATE INDEX transfers_member ON transfers(member_id);", NULL },
 };
 
 const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", "dev_cases", NULL };

@@ -170,6 +170,19 @@ const ROUTES = [
     make: () => ({ body: {} }),
   },
   { method: 'POST', pattern: '/api/v1/rules/develop/check', roles: ['admin', 'org_admin'], make: () => ({ body: {} }) },
+  // member development (发展党员): unknown case ids, empty bodies
+  { method: 'GET', pattern: '/api/v1/dev/cases', roles: ['admin', 'org_admin'] },
+  { method: 'POST', pattern: '/api/v1/dev/cases', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },
+  {
+    method: 'GET', pattern: '/api/v1/dev/cases/{id}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/dev/cases/${NO_ID}` }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/dev/cases/{id}/steps', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/dev/cases/${NO_ID}/steps`, body: {} }),
+  },
+  { method: 'GET', pattern: '/api/v1/dev/board', roles: ['admin', 'org_admin'] },
+  { method: 'PUT', pattern: '/api/v1/dev/plans', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },
   { method: 'GET', pattern: '/api/v1/users', roles: ['secadmin'] },
   {
     method: 'POST', pattern: '/api/v1/users', roles: ['secadmin'], okStatus: 201,

@@ -1,10 +1,10 @@
-// charts.js — ECharts with only the pieces the UI uses (pie, bar, canvas), to keep the bundle small
+// charts.js — ECharts with only the pieces the UI uses (pie, bar, heatmap, canvas), to keep the bundle small
 import * as echarts from 'echarts/core'
-import { PieChart, BarChart } from 'echarts/charts'
-import { GridComponent, LegendComponent, TooltipComponent, TitleComponent } from 'echarts/components'
+import { PieChart, BarChart, HeatmapChart } from 'echarts/charts'
+import { GridComponent, LegendComponent, TooltipComponent, TitleComponent, VisualMapPiecewiseComponent } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
-echarts.use([PieChart, BarChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, CanvasRenderer])
+echarts.use([PieChart, BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, VisualMapPiecewiseComponent, CanvasRenderer])
 
 export default echarts
 
