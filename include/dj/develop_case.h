@@ -35,4 +35,11 @@ dj_rc dj_dev_board(const struct dj_model_ctx *x, int64_t org_id, int year, struc
 /** Set the annual development quota of an org (plan); audited. */
 dj_rc dj_dev_plan_set(const struct dj_model_ctx *x, int64_t org_id, int year, int64_t quota, struct dj_model_err *err);
 
+#include "dj/io.h"
+/** The case's documents (grouped by the five stages), filled from its dates and people:
+ *  申请登记, 积极分子备案报告, 发展对象公示, 入党志愿书封面信息, 接收预备党员的请示, 转正的请示.
+ *  Only documents whose steps are recorded are produced. *docs and strings are arena memory;
+ *  stages[i] gives each document's stage. */
+dj_rc dj_dev_documents(const struct dj_model_ctx *x, int64_t id, struct dj_doc **docs, int **stages, size_t *n);
+
 #endif

@@ -13,7 +13,9 @@
 #define DJ_DUES_LEDGER_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "dj/date.h"
 #include "dj/dues.h"
+#include "dj/findings.h"
 #include "dj/import.h"
 #include "dj/model.h"
 
@@ -73,7 +75,7 @@ struct dj_dues_pay {
 	int64_t payer_member_id;
 	bool consent;               /* 代缴: the branch agreed */
 	const char *note;
-	int64_t batch;              /* import or bulk action the payment belongs to, 0 = none */
+	const char *source;         /* "api" (default), "bulk" or "import" */
 };
 /** Record a payment for member_id: checks FEE-11 (≤ 6 months back, no prepaying, 代缴 with
  *  consent), FEE-14 (no payment by an organization or by deduction), closed months (admin only,

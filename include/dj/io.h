@@ -37,6 +37,17 @@ void dj_xlsx_col_width(struct dj_xlsx_out *w, size_t col, double width);
 /** Finish and close the file (frees w). */
 dj_rc dj_xlsx_close(struct dj_xlsx_out *w);
 
+/** A printable document: a title and paragraphs (plain text; a paragraph starting with "#"
+ *  is a centered heading, one starting with ">" is right-aligned, e.g. a signature and date). */
+struct dj_doc {
+	const char *title;
+	const char *const *paras;
+	size_t n;
+};
+/** Render documents to one A4 PDF at path (cairo + pango, Noto CJK fonts embedded), each
+ *  document starting on a new page and flowing over pages as needed. */
+dj_rc dj_pdf_write(const char *path, const struct dj_doc *docs, size_t ndocs);
+
 /** Read a whole file into a new buffer (dj_free), capped at max bytes. */
 dj_rc dj_io_read_file(const char *path, size_t max, char **data, size_t *len);
 

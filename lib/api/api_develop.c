@@ -1,6 +1,8 @@
 /* api_develop.c — the development pipeline API: cases, steps with rule checks and admin override,
  * the pipeline board and annual plans. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include "dj/compliance.h"
 #include "dj/develop.h"
@@ -306,4 +308,91 @@ dj_rc api_transfer_letter(struct dj_req *r)
 		return dj_req_fail(r, rc, NULL, NULL);
 	r->content_type = "text/html; charset=utf-8";
 	return DJ_OK;
+}
+
+/* ---- generated documents ------------------------------------------------------------------------ */
+
+static dj_rc load_docs(struct dj_req *r, struct dj_db_conn **c, struct dj_doc **docs, int **stages, size_t *n)
+{
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t id;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, c)))
+		return rc;
+	api_model_ctx(r, *c, &who, &x);
+	rc = dj_dev_documents(&x, id, docs, stages, n);
+	dj_db_release(*c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	/* ?stage=N keeps one stage's documents */
+	const char *st = dj_req_query(r, "stage");
+	int64_t want = 0;
+	if (st && *st && dj_parse_int_str(st, 1, 5, &want))
+		return dj_req_fail(r, DJ_ERR_INVALID, "stage", "stage 应为 1 到 5");
+	if (want) {
+		size_t k = 0;
+		for (size_t i = 0; i < *n; i++)
+			if ((*stages)[i] == want) {
+				(*docs)[k] = (*docs)[i];
+				(*stages)[k++] = (*stages)[i];
+			}
+		*n = k;
+	}
+	return DJ_OK;
+}
+
+dj_rc api_dev_documents(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_doc *docs;
+	int *stages;
+	size_t n;
+	dj_rc rc = load_docs(r, &c, &docs, &stages, &n);
+	if (rc)
+		return rc;
+	dj_req_list_begin(r);
+	for (size_t i = 0; i < n; i++) {
+		struct dj_jw *w = dj_req_jw(r);
+		dj_jw_obj_begin(w);
+		dj_jw_kint(w, "index", (int64_t)i);
+		dj_jw_kint(w, "stage", stages[i]);
+		dj_jw_kstr(w, "stage_name", dj_dev_stage_names[stages[i]]);
+		dj_jw_kstr(w, "title", docs[i].title);
+		dj_jw_key(w, "paragraphs");
+		dj_jw_arr_begin(w);
+		for (size_t k = 0; k < docs[i].n; k++)
+			dj_jw_str(w, docs[i].paras[k]);
+		dj_jw_arr_end(w);
+		dj_jw_obj_end(w);
+	}
+	dj_req_list_end(r, (int64_t)n, 1, 200);
+	return DJ_OK;
+}
+
+dj_rc api_dev_documents_pdf(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_doc *docs;
+	int *stages;
+	size_t n;
+	char path[256];
+	dj_rc rc = load_docs(r, &c, &docs, &stages, &n);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return dj_req_fail(r, DJ_ERR_NOTFOUND, NULL, "该阶段还没有可生成的材料（相应步骤尚未登记）");
+	const char *dir = getenv("TMPDIR");
+	snprintf(path, sizeof(path), "%s/dj-pdf-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return dj_req_fail(r, DJ_ERR_IO, NULL, NULL);
+	close(fd);
+	if ((rc = dj_pdf_write(path, docs, n))) {
+		unlink(path);
+		return dj_req_fail(r, rc, NULL, NULL);
+	}
+	/* "发展党员材料.pdf" */
+	rc = api_send_file(r, path, "application/pdf", "%E5%8F%91%E5%B1%95%E5%85%9A%E5%91%98%E6%9D%90%E6%96%99.pdf");
+	return rc;
 }

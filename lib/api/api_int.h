@@ -75,6 +75,8 @@ dj_rc api_transfers_list(struct dj_req *r);
 dj_rc api_transfer_issue(struct dj_req *r);
 dj_rc api_transfer_receive(struct dj_req *r);
 dj_rc api_transfer_letter(struct dj_req *r);
+dj_rc api_dev_documents(struct dj_req *r);
+dj_rc api_dev_documents_pdf(struct dj_req *r);
 
 /** Send the file at path as the response body (xlsx download named download_name), then delete it. */
 dj_rc api_send_file(struct dj_req *r, const char *path, const char *content_type, const char *download_name);

@@ -779,3 +779,106 @@ dj_rc dj_dev_plan_set(const struct dj_model_ctx *x, int64_t org_id, int year, in
 	struct dj_audit_entry e = { "dev.plan", "org", org_id, o.path, NULL, after };
 	return dj_audit_append(x->c, x->who, &e);
 }
+
+/* ---- documents ------------------------------------------------------------------------------------ */
+
+static const char *step_date(json_t *steps, int no)
+{
+	size_t i;
+	json_t *s;
+	json_array_foreach(steps, i, s) if (json_integer_value(json_object_get(s, "step")) == no) return json_string_value(
+		json_object_get(s, "done_on"));
+	return NULL;
+}
+
+static const char *cn_date(struct dj_arena *a, const char *iso)
+{
+	struct dj_date d;
+	if (!iso || dj_date_parse(iso, strlen(iso), &d))
+		return "　　年　　月　　日";
+	return dj_arena_printf(a, "%d年%d月%d日", d.y, d.m, d.d);
+}
+
+dj_rc dj_dev_documents(const struct dj_model_ctx *x, int64_t id, struct dj_doc **docs, int **stages, size_t *n)
+{
+	struct dj_strbuf sb = DJ_STRBUF_INIT;
+	struct dj_jw w;
+	struct dj_org o;
+	struct dj_date today = dj_date_today(), sw;
+	dj_date_parse(DJ_DEV_SWITCH_DEFAULT, 10, &sw);
+	dj_jw_init(&w, &sb);
+	dj_rc rc = dj_dev_case_write(x, id, sw, &w);
+	json_t *c = rc ? NULL : json_loadb(sb.buf, sb.len, 0, NULL);
+	dj_strbuf_release(&sb);
+	if (!c)
+		return rc ? rc : DJ_ERR_INTERNAL;
+	rc = dj_org_get(x->c, x->sc, (int64_t)json_integer_value(json_object_get(c, "org_id")), x->a, &o);
+	if (rc) {
+		json_decref(c);
+		return rc;
+	}
+	struct dj_arena *a = x->a;
+	const char *name = dj_arena_strdup(a, json_string_value(json_object_get(c, "name")));
+	const char *sex = json_string_value(json_object_get(c, "sex_label"));
+	const char *birth = cn_date(a, json_string_value(json_object_get(c, "birth_date")));
+	const char *unit = json_string_value(json_object_get(c, "work_unit"));
+	json_t *steps = json_object_get(c, "steps");
+	json_t *deadlines = json_object_get(json_object_get(c, "check"), "deadlines");
+	const char *org = o.name, *todays = cn_date(a, dj_arena_printf(a, "%04d-%02d-%02d", today.y % 10000, today.m % 100, today.d % 100));
+	*docs = dj_arena_alloc(a, sizeof(struct dj_doc) * 6);
+	*stages = dj_arena_alloc(a, sizeof(int) * 6);
+	*n = 0;
+#define DOC(stage_, title_, ...)                                                                   \
+	do {                                                                                           \
+		static const int np_ = sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *);    \
+		const char **p_ = dj_arena_alloc(a, sizeof(const char *) * np_);                          \
+		const char *src_[] = { __VA_ARGS__ };                                                      \
+		memcpy(p_, src_, sizeof(src_));                                                            \
+		(*docs)[*n] = (struct dj_doc){ title_, p_, np_ };                                          \
+		(*stages)[(*n)++] = stage_;                                                                \
+	} while (0)
+	const char *who = dj_arena_printf(a, "%s，%s，%s生%s%s。", name, sex ? sex : "", birth, unit ? "，工作单位：" : "",
+					  unit ? unit : "");
+	if (step_date(steps, 1))
+		DOC(1, "入党申请人登记表", dj_arena_printf(a, "申请人：%s", who),
+		    dj_arena_printf(a, "于%s向%s递交入党申请书。", cn_date(a, step_date(steps, 1)), org),
+		    dj_arena_printf(a, "党组织派人谈话日期：%s（应在%s前，DEV-A3）。", cn_date(a, step_date(steps, 2)),
+				    cn_date(a, json_string_value(json_object_get(deadlines, "talk_by")))),
+		    dj_arena_printf(a, ">%s（盖章）", org), dj_arena_printf(a, ">%s", todays));
+	if (step_date(steps, 3))
+		DOC(2, "关于确定入党积极分子的备案报告", "上级党委：",
+		    dj_arena_printf(a, "　　经党员推荐、支部委员会研究，%s于%s确定%s为入党积极分子，并指定培养联系人负责培养教育考察（每半年考察一次，DEV-B4）。现报请备案。",
+				    org, cn_date(a, step_date(steps, 3)), name),
+		    dj_arena_printf(a, "　　附：%s", who), dj_arena_printf(a, ">中共%s", org), dj_arena_printf(a, ">%s", todays));
+	if (step_date(steps, 7))
+		DOC(3, "发展对象公示", dj_arena_printf(a, "　　经培养教育考察，%s拟将%s同志列为发展对象。", org, name),
+		    dj_arena_printf(a, "　　%s确定为入党积极分子，培养期满一年（DEV-C1），现予公示。", cn_date(a, step_date(steps, 3))),
+		    "　　公示期间，党员和群众可通过来信、来电、来访等方式向党支部或上级党委反映情况。",
+		    dj_arena_printf(a, ">中共%s", org), dj_arena_printf(a, ">%s", cn_date(a, step_date(steps, 7))));
+	if (step_date(steps, 14))
+		DOC(4, "入党志愿书封面信息", dj_arena_printf(a, "姓名：%s", name), dj_arena_printf(a, "所在党支部：%s", org),
+		    dj_arena_printf(a, "上级党委预审日期：%s", cn_date(a, step_date(steps, 13))),
+		    dj_arena_printf(a, "填写日期：%s", cn_date(a, step_date(steps, 14))));
+	if (step_date(steps, 15))
+		DOC(4, "关于接收预备党员的请示", "上级党委：",
+		    dj_arena_printf(a, "　　%s于%s召开支部党员大会，讨论%s同志的入党申请，经无记名投票表决，赞成票超过应到会有表决权党员的半数（DEV-D5），同意接收其为中共预备党员。",
+				    org, cn_date(a, step_date(steps, 15)), name),
+		    dj_arena_printf(a, "　　请上级党委于%s前审批（三个月内，特殊情况不超过%s，DEV-D7）。",
+				    cn_date(a, json_string_value(json_object_get(deadlines, "approval_by"))),
+				    cn_date(a, json_string_value(json_object_get(deadlines, "approval_max")))),
+		    dj_arena_printf(a, ">中共%s", org), dj_arena_printf(a, ">%s", todays));
+	if (step_date(steps, 23))
+		DOC(5, "关于预备党员转正的请示", "上级党委：",
+		    dj_arena_printf(a, "　　%s同志于%s被接收为中共预备党员，预备期至%s满（DEV-T1）。%s召开支部党员大会讨论其转正问题。", name,
+				    cn_date(a, step_date(steps, 15)), cn_date(a, json_string_value(json_object_get(deadlines, "probation_end"))),
+				    cn_date(a, step_date(steps, 23))),
+		    dj_arena_printf(a, "　　转正时间自预备期满之日即%s算起，党龄自该日计算（DEV-T6）。",
+				    cn_date(a, json_string_value(json_object_get(deadlines, "conversion_date")))),
+		    dj_arena_printf(a, ">中共%s", org), dj_arena_printf(a, ">%s", todays));
+#undef DOC
+	/* The strings point into c's values copied via dj_arena_printf/cn_date, except these: */
+	for (size_t i = 0; i < *n; i++)
+		(*docs)[i].title = dj_arena_strdup(a, (*docs)[i].title);
+	json_decref(c);
+	return DJ_OK;
+}

@@ -110,6 +110,25 @@ const ROUTES = [
     make: () => ({ path: `/api/v1/import/batches/${NO_ID}/rollback` }),
   },
   { method: 'GET', pattern: '/api/v1/export/members.xlsx', roles: ['admin', 'org_admin'] },
+  {
+    method: 'POST', pattern: '/api/v1/members/{id}/status', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/status`, body: { status: 'lost_contact', on: '2026-01-01', reason: '测试' } }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/members/{id}/status', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/status` }),
+  },
+  // transfers of the organizational relationship
+  { method: 'GET', pattern: '/api/v1/transfers', roles: ['admin', 'org_admin'] },
+  { method: 'POST', pattern: '/api/v1/transfers', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },
+  {
+    method: 'POST', pattern: '/api/v1/transfers/{id}/receive', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/transfers/${NO_ID}/receive`, body: {} }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/transfers/{id}/letter', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/transfers/${NO_ID}/letter` }),
+  },
   // organizational life (三会一课): unknown meeting ids, empty bodies
   { method: 'GET', pattern: '/api/v1/meetings', roles: ['admin', 'org_admin', 'member'] },
   { method: 'POST', pattern: '/api/v1/meetings', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },

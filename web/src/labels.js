@@ -62,6 +62,16 @@ export const AUDIT_ACTION_LABELS = {
   'import.members': '导入党员',
   'import.rollback': '撤销导入',
   'export.members': '导出党员名册',
+  'meeting.create': '新建会议记录',
+  'meeting.update': '修改会议记录',
+  'meeting.delete': '删除会议记录',
+  'meeting.attendance': '登记出席情况',
+  'meeting.vote': '登记表决',
+  'meeting.review': '报送/审核会议记录',
+  'meeting.checkin_token': '生成签到二维码',
+  'meeting.checkin': '扫码签到',
+  'meeting.attach': '上传会议附件',
+  'rule.param_set': '修改规则参数',
 }
 
 export const AUDIT_OBJECT_LABELS = {
@@ -79,6 +89,8 @@ export const AUDIT_OBJECT_LABELS = {
   import: '导入批次',
   import_batch: '导入批次',
   export: '导出',
+  meeting: '会议记录',
+  rule_param: '规则参数',
 }
 
 /** Label for a code from one of the tables above, falling back to the code itself. */

@@ -10,6 +10,13 @@ const ORGS = ['admin', 'org_admin']
 
 const routes = [
   { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
+  // Opened on a phone from a meeting's QR code: a page of its own, outside the shell.
+  {
+    path: '/checkin/:id(\\d+)',
+    name: 'checkin',
+    component: () => import('./views/Checkin.vue'),
+    meta: { title: '扫码签到', roles: BUSINESS },
+  },
   {
     path: '/',
     component: Layout,
@@ -43,6 +50,36 @@ const routes = [
         name: 'import',
         component: () => import('./views/Import.vue'),
         meta: { title: '党员导入', roles: ORGS },
+      },
+      {
+        path: 'meetings',
+        name: 'meetings',
+        component: () => import('./views/Meetings.vue'),
+        meta: { title: '组织生活', roles: BUSINESS },
+      },
+      {
+        path: 'meetings/:id(\\d+)',
+        name: 'meeting',
+        component: () => import('./views/MeetingDetail.vue'),
+        meta: { title: '会议详情', roles: BUSINESS },
+      },
+      {
+        path: 'compliance',
+        name: 'compliance',
+        component: () => import('./views/Compliance.vue'),
+        meta: { title: '三会一课看板', roles: ORGS },
+      },
+      {
+        path: 'inbox',
+        name: 'inbox',
+        component: () => import('./views/Inbox.vue'),
+        meta: { title: '待办提醒', roles: ORGS },
+      },
+      {
+        path: 'rules',
+        name: 'rules',
+        component: () => import('./views/Rules.vue'),
+        meta: { title: '规则', roles: ORGS },
       },
       {
         path: 'users',
