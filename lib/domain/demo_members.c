@@ -167,7 +167,7 @@ static dj_rc add_member(const struct dj_model_ctx *x, struct rng *r, const struc
 			else if (!strstr(unit, p->unit))
 				snprintf(unit + strlen(unit), sizeof(unit) - strlen(unit), "%s", p->unit);
 			if (strcmp(p->sector, "government")) {
-				char tmp[160];
+				char tmp[256];
 				snprintf(tmp, sizeof(tmp), "青山县%s", unit);
 				snprintf(unit, sizeof(unit), "%s", tmp);
 			}
