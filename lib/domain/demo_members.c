@@ -167,9 +167,10 @@ static dj_rc add_member(const struct dj_model_ctx *x, struct rng *r, const struc
 			else if (!strstr(unit, p->unit))
 				snprintf(unit + strlen(unit), sizeof(unit) - strlen(unit), "%s", p->unit);
 			if (strcmp(p->sector, "government")) {
-				char tmp[256];
-				snprintf(tmp, sizeof(tmp), "青山县%s", unit);
-				snprintf(unit, sizeof(unit), "%s", tmp);
+				char tmp[200];
+				int k = snprintf(tmp, sizeof(tmp), "青山县%.150s", unit);
+				if (k > 0 && (size_t)k < sizeof(tmp))
+					memcpy(unit, tmp, (size_t)k + 1);
 			}
 			SET_S("work_unit", unit);
 		}
