@@ -569,7 +569,7 @@ dj_rc dj_dev_step_add(const struct dj_model_ctx *x, int64_t id, const json_t *bo
 		snprintf(bad_msg, sizeof(bad_msg), "%s", bad_p);
 	}
 	if (bad && !ov) {
-		snprintf(msg, sizeof(msg), "%s——如确有特殊情况，可由系统管理员填写理由后登记", bad_msg);
+		snprintf(msg, sizeof(msg), "%.300s——如确有特殊情况，可由系统管理员填写理由后登记", bad_msg);
 		ferr(err, "done_on", msg);
 		rc = DJ_ERR_INVALID;
 	}

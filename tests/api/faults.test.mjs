@@ -89,12 +89,15 @@ function freshId() {
 
 /** SIGKILL a served process and wait until it is gone. */
 async function kill9(s) {
-  const gone = new Promise((res) => {
+  // The harness unrefs server processes, so the wait holds a timer to keep the event loop alive.
+  let timer
+  const gone = new Promise((res, rej) => {
+    timer = setTimeout(() => rej(new Error('server did not die within 10 s of SIGKILL')), 10000)
     if (s.proc.exitCode !== null || s.proc.signalCode !== null) res()
     else s.proc.once('exit', () => res())
   })
   s.proc.kill('SIGKILL')
-  await gone
+  await gone.finally(() => clearTimeout(timer))
   const rep = sanitizerReport(s.stderr())
   if (rep) throw new Error(`sanitizer report before the kill:\n${rep}`)
 }
