@@ -36,7 +36,7 @@ static char check_char(const char *d)
 
 static const char *const surnames[] = { "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙" };
 static const char *const given[] = { "伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "建国", "秀英" };
-static const char *const edu[] = { "大学本科", "大学专科", "高中", "初中", "研究生（硕士）", "21", "31", "71" };
+static const char *const edu[] = { "大学本科", "大学专科", "普通高中", "初中", "研究生（硕士）", "21", "31", "71" };
 static const char *const occ[] = { "农牧渔民", "工人（工勤技能人员）", "党政机关工作人员", "离退休人员", "farmer" };
 static const char *const header[] = { "所属党组织", "姓名", "身份证号", "民族", "学历", "职业",
 				      "人员类别", "入党日期", "转正日期", "联系电话", "工作单位" };
@@ -83,20 +83,20 @@ int main(int argc, char **argv)
 			fprintf(out, "%s%s", c ? "," : "", header[c]);
 		fputs("\r\n", out);
 	}
-	/* Unique 身份证号: region 5301KK + birth date + sequence; i walks (day, sequence) pairs so no two
-	 * rows share a number (999 sequences a day over ~60 years of birth days per region). */
+	/* Unique 身份证号: region 5301KK + birth date + sequence (odd for men); i walks (day, sequence) pairs so no two
+	 * rows share a number (60 years of birth days × 999 sequences per region). */
 	for (long i = 0; i < n; i++) {
 		long per_region = 999L * 21900, r = i / per_region, k = i % per_region;
-		long day = k / 999, seq = k % 999 + 1;
-		int y = 1950 + (int)(day / 365), yd = (int)(day % 365), m = 0;
+		long day = k % 21900, seq = k / 21900 + 1;
+		int y = 1940 + (int)(day / 365), yd = (int)(day % 365), m = 0;
 		while (yd >= mdays[m])
 			yd -= mdays[m++];
-		char idn[19], cells[NCOL][64];
+		char idn[32], cells[NCOL][64];
 		snprintf(idn, sizeof(idn), "53%02ld%02ld%04d%02d%02d%03ld", 1 + r / 90 % 90, 1 + r % 90, y, m + 1, yd + 1, seq);
 		idn[17] = check_char(idn);
 		idn[18] = '\0';
 		int male = seq % 2;
-		int jy = y + 20 + pick(40);
+		int jy = y + 19 + pick(40);
 		if (jy > 2024)
 			jy = 2024;
 		int probationary = jy == 2024 && pick(3) == 0;
@@ -113,8 +113,6 @@ int main(int argc, char **argv)
 			snprintf(cells[8], 64, "%04d/%d/%d", jy + 1, 7 + pick(6), 1 + pick(28));
 		snprintf(cells[9], 64, "1%d%09d", 3 + male + pick(5), pick(1000000000));
 		snprintf(cells[10], 64, "%s", pick(4) ? "" : "某某有限公司");
-		if (male == 0 && cells[1][0] == 0)
-			cells[1][0] = 'x';
 		for (size_t c = 0; c < NCOL; c++) {
 			if (xlsx) {
 				if (cells[c][0])

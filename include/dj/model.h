@@ -122,6 +122,8 @@ dj_rc dj_model_delete(const struct dj_model_ctx *x, const struct dj_entity *e, i
 /** Write one row in scope as JSON. PII fields show their mask unless reveal (then the
  *  clear value, and the caller must audit the reveal). DJ_ERR_NOTFOUND outside scope. */
 dj_rc dj_model_get(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, bool reveal, struct dj_jw *w);
+/** The parent id (parent_col) of a child row in scope. */
+dj_rc dj_model_parent_of(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, int64_t *parent);
 /** Read the org_path (scoped entities) of a row in scope, into the arena. */
 dj_rc dj_model_row_path(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, const char **path);
 

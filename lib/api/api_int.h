@@ -77,6 +77,21 @@ dj_rc api_transfer_receive(struct dj_req *r);
 dj_rc api_transfer_letter(struct dj_req *r);
 dj_rc api_dev_documents(struct dj_req *r);
 dj_rc api_dev_documents_pdf(struct dj_req *r);
+dj_rc api_member_dues(struct dj_req *r);
+dj_rc api_member_dues_bases(struct dj_req *r);
+dj_rc api_member_dues_base_add(struct dj_req *r);
+dj_rc api_member_dues_pay(struct dj_req *r);
+dj_rc api_member_dues_payment_void(struct dj_req *r);
+dj_rc api_member_dues_exempt(struct dj_req *r);
+dj_rc api_dues_cycles(struct dj_req *r);
+dj_rc api_dues_cycle_action(struct dj_req *r);
+dj_rc api_dues_grid(struct dj_req *r);
+dj_rc api_dues_bulk_pay(struct dj_req *r);
+dj_rc api_dues_import(struct dj_req *r);
+dj_rc api_dues_report(struct dj_req *r);
+dj_rc api_dues_arrears(struct dj_req *r);
+dj_rc api_export_dues(struct dj_req *r);
+dj_rc api_export_dues_annual(struct dj_req *r);
 
 /** Send the file at path as the response body (xlsx download named download_name), then delete it. */
 dj_rc api_send_file(struct dj_req *r, const char *path, const char *content_type, const char *download_name);

@@ -155,10 +155,27 @@ static dj_rc do_delete(struct dj_req *r, const struct dj_model_ctx *x, int64_t *
 	const char *reason = dj_req_query(r, "reason");
 	json_t *b = r->json;
 	if (b) {
-		static const char *const keys[] = { "reason", NULL };
-		dj_rc rc = api_only_keys(r, b, keys);
-		if (rc || (rc = api_str(r, b, "reason", true, 200, &reason)))
-			return rc;
+		const char *k;
+		json_t *v;
+		json_object_foreach(b, k, v) {
+			if (strcmp(k, "reason") != 0) {
+				err->field = k;
+				snprintf(err->msg, sizeof(err->msg), "未知字段：%s", k);
+				return DJ_ERR_INVALID;
+			}
+		}
+		v = json_object_get(b, "reason");
+		if (v && !json_is_string(v)) {
+			err->field = "reason";
+			snprintf(err->msg, sizeof(err->msg), "字段 reason 应为字符串");
+			return DJ_ERR_INVALID;
+		}
+		reason = json_string_value(v);
+		if (reason && strlen(reason) > 600) {
+			err->field = "reason";
+			snprintf(err->msg, sizeof(err->msg), "删除原因过长（最多 200 个字符）");
+			return DJ_ERR_INVALID;
+		}
 	}
 	if (!reason || !*reason) {
 		err->field = "reason";
@@ -271,12 +288,25 @@ dj_rc api_member_records_create(struct dj_req *r)
 	return in_tx(r, do_record_create, e, id, 201);
 }
 
+/* The record must belong to the member named in the path. */
+static dj_rc owned(struct dj_req *r, const struct dj_model_ctx *x, int64_t rid)
+{
+	int64_t mid = 0, parent = 0;
+	dj_parse_int_str(r->params[0], 1, INT64_MAX, &mid);
+	dj_rc rc = dj_model_parent_of(x, record_entity(r), rid, &parent);
+	if (rc)
+		return rc;
+	return parent == mid ? DJ_OK : DJ_ERR_NOTFOUND;
+}
+
 static dj_rc do_record_patch(struct dj_req *r, const struct dj_model_ctx *x, int64_t *id, struct dj_model_err *err)
 {
 	const struct dj_entity *e = record_entity(r);
 	struct dj_value vals[32];
-	json_t *b;
-	dj_rc rc = api_body(r, &b);
+	json_t *b = r->json;
+	dj_rc rc = owned(r, x, *id);
+	if (rc)
+		return rc;
 	if (rc || (rc = dj_model_unpack(e, b, false, x->a, vals, err)))
 		return rc;
 	return dj_model_update(x, e, *id, vals, err);
@@ -307,7 +337,8 @@ dj_rc api_member_record_patch(struct dj_req *r)
 static dj_rc do_record_delete(struct dj_req *r, const struct dj_model_ctx *x, int64_t *id, struct dj_model_err *err)
 {
 	(void)err;
-	return dj_model_delete(x, record_entity(r), *id, "删除记录");
+	dj_rc rc = owned(r, x, *id);
+	return rc ? rc : dj_model_delete(x, record_entity(r), *id, "删除记录");
 }
 
 dj_rc api_member_record_delete(struct dj_req *r)

@@ -84,8 +84,10 @@ dj_rc api_org_create(struct dj_req *r)
 	json_object_del(copy, "parent_id");
 	rc = dj_model_unpack(&dj_org_entity, copy, true, &r->arena, vals, &err);
 	if (rc) {
+		/* err.field may point at a key of copy: write the error first. */
+		rc = api_model_fail(r, rc, &err);
 		json_decref(copy);
-		return api_model_fail(r, rc, &err);
+		return rc;
 	}
 	if ((rc = org_tx_begin(r, &c, &who, &x))) {
 		json_decref(copy);

@@ -175,10 +175,32 @@ dj_rc api_findings(struct dj_req *r)
 		rc = dj_status_findings(&x, root, dj_date_today(), emit_filtered, &(struct status_filter){ cp, &q });
 	}
 	/* Structure findings (ORG-*) of the org itself, when one org is asked for without its subtree. */
-	if (!rc && q.org_id && !q.subtree && (!q.rule || strncmp(q.rule, "ORG-", 4) == 0)) {
+	if (!rc && q.org_id && (!q.rule || strncmp(q.rule, "ORG-", 4) == 0)) {
+		/* Through the same filters and paging as the rest: written to a scratch buffer first. */
+		struct dj_strbuf sb = DJ_STRBUF_INIT;
+		struct dj_jw tw;
 		int64_t n = 0;
-		rc = dj_org_findings(&x, q.org_id, dj_date_today(), dj_req_jw(r), &n);
-		col.seen += n;
+		dj_jw_init(&tw, &sb);
+		dj_jw_arr_begin(&tw);
+		rc = dj_org_findings(&x, q.org_id, dj_date_today(), &tw, &n);
+		dj_jw_arr_end(&tw);
+		json_t *arr = rc ? NULL : json_loadb(sb.buf, sb.len, 0, NULL);
+		size_t i;
+		json_t *f;
+		json_array_foreach(arr, i, f) {
+			const char *sev = json_string_value(json_object_get(f, "severity"));
+			struct dj_finding g = { json_string_value(json_object_get(f, "rule")),
+						strcmp(sev, "error") == 0 ? DJ_SEV_ERROR : strcmp(sev, "warning") == 0 ? DJ_SEV_WARNING : DJ_SEV_INFO,
+						json_string_value(json_object_get(f, "message")), q.org_id,
+						(int64_t)json_integer_value(json_object_get(f, "member_id")), NULL,
+						json_string_value(json_object_get(f, "due_on")), json_string_value(json_object_get(f, "source")),
+						json_string_value(json_object_get(f, "version")) };
+			struct status_filter sf = { &col, &q };
+			if ((rc = emit_filtered(&sf, &g, NULL)))
+				break;
+		}
+		json_decref(arr);
+		dj_strbuf_release(&sb);
 	}
 	dj_db_release(c);
 	if (rc)

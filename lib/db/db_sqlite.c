@@ -132,13 +132,18 @@ static dj_rc backup(void *conn, const char *dest)
 		sqlite3_close(out);
 		return DJ_ERR_IO;
 	}
-	/* Copy in steps so writers are not blocked for the whole backup. */
+	/* Pin one read snapshot for the whole copy. Without it every commit by another connection
+	 * (the running server) between two steps restarts the backup from page 1, so under steady
+	 * writes it never finishes. In WAL mode an open read transaction does not block writers. */
+	bool pinned = exec_sql(conn, "BEGIN; SELECT count(*) FROM sqlite_schema") == DJ_OK;
 	do {
 		rc = sqlite3_backup_step(b, 1024);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
+	if (pinned)
+		exec_sql(conn, "COMMIT");
 	dj_rc r = rc == SQLITE_DONE ? DJ_OK : DJ_ERR_IO;
 	if (!r)
 		r = exec_sql(out, "PRAGMA journal_mode=DELETE");

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "dj/auth.h"
 #include "dj/demo.h"
+#include "dj/dues_ledger.h"
 #include "dj/org.h"
 #include "dj/banned.h"
 
@@ -178,6 +179,9 @@ dj_rc dj_demo_build(struct dj_db *db, const struct dj_pii *pii, uint64_t seed, i
 		rc = dj_demo_members(b.c, pii, seed, members);
 	if (!rc)
 		rc = dj_demo_meetings(b.c, seed, &meetings);
+	int64_t dues_bills = 0;
+	if (!rc)
+		rc = dj_demo_dues(b.c, seed, &dues_bills);
 	if (rc) {
 		dj_db_rollback(b.c);
 		return rc;

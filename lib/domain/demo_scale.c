@@ -2,7 +2,8 @@
  * province → cities → counties → townships → villages, communities and branches → groups, with
  * members spread over the branches. Deterministic for a seed (dates relative to today). Built on a
  * bulk path: prepared INSERTs in a few big transactions, PII sealed like normal rows, no per-row
- * audit (one summary entry), counts recomputed once at the end with dj_member_recount(). */
+ * audit (one summary entry), org_stats recomputed once at the end (recount() below: the same
+ * result as dj_member_recount() in one pass). */
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"

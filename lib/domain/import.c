@@ -20,6 +20,7 @@ struct pass {
 	struct dj_table *t;
 	int col_field[DJ_MAX_IMPORT_COLS]; /* field index per column, -1 = ignored */
 	const char *col_label[DJ_MAX_IMPORT_COLS];
+	struct dj_arena labels; /* header labels live for the whole pass (rows use x->a, released per row) */
 	size_t ncols;
 	int64_t target_org;
 	const char *target_path;
@@ -147,7 +148,7 @@ static dj_rc map_header(struct pass *p, const char *const *cells, size_t n, char
 		while (l && (label[l - 1] == '*' || label[l - 1] == ' '))
 			label[--l] = '\0';
 		p->col_field[c] = -1;
-		p->col_label[c] = dj_arena_strdup(p->x->a, label);
+		p->col_label[c] = dj_arena_strdup(&p->labels, label);
 		for (size_t f = 0; f < dj_member_entity.nfields; f++) {
 			const struct dj_field *fd = &dj_member_entity.fields[f];
 			if (fd->flags & (DJ_FF_SERVER | DJ_FF_NOIMPORT))
@@ -344,6 +345,7 @@ static void pass_release(struct pass *p)
 		dj_free(p->orgs[i].name);
 	dj_free(p->orgs);
 	dj_free(p->seen);
+	dj_arena_release(&p->labels);
 	p->orgs = NULL;
 	p->seen = NULL;
 	p->norgs = p->seen_n = p->seen_cap = 0;

@@ -7,6 +7,7 @@
 #include "dj/audit.h"
 #include "dj/auth.h"
 #include "dj/codes.h"
+#include "dj/compliance.h"
 #include "dj/date.h"
 #include "dj/meeting.h"
 #include "dj/banned.h"
@@ -64,7 +65,8 @@ static void ferr(struct dj_model_err *err, const char *field, const char *msg)
 }
 
 /* Rules on a meeting's values before a write. */
-static dj_rc check(struct dj_value *vals, struct dj_model_err *err)
+/* cur_types/cur_lecturer: the stored values for a PATCH (NULL on create). */
+static dj_rc check(struct dj_value *vals, const char *cur_types, const char *cur_lecturer, struct dj_model_err *err)
 {
 	struct dj_value *held = &vals[fidx("held_on")], *types = &vals[fidx("types")], *lect = &vals[fidx("lecturer")];
 	struct dj_value *st = &vals[fidx("start_time")];
@@ -84,7 +86,9 @@ static dj_rc check(struct dj_value *vals, struct dj_model_err *err)
 			return DJ_ERR_INVALID;
 		}
 	}
-	if (types->set && types->s && strstr(types->s, ",lecture,") && lect->set && lect->null) {
+	const char *eff_types = types->set ? (types->null ? NULL : types->s) : cur_types;
+	bool has_lecturer = lect->set ? !lect->null : (cur_lecturer && *cur_lecturer);
+	if (eff_types && strstr(eff_types, ",lecture,") && !has_lecturer) {
 		ferr(err, "lecturer", "党课须填写讲课人");
 		return DJ_ERR_INVALID;
 	}
@@ -114,6 +118,18 @@ static dj_rc sync_types(const struct dj_model_ctx *x, int64_t id)
 		dj_stmt_bind_text(s, 3, needle);
 		if ((rc = dj_stmt_exec(s)))
 			return rc;
+	}
+	return DJ_OK;
+}
+
+/* Once submitted or accepted, a record is frozen until it is returned. */
+static dj_rc frozen(const char *status, struct dj_model_err *err)
+{
+	if (strcmp(status, "submitted") == 0 || strcmp(status, "accepted") == 0) {
+		err->field = "status";
+		snprintf(err->msg, sizeof(err->msg), "%s", strcmp(status, "accepted") == 0 ? "会议记录已审核，不能再修改"
+											 : "会议记录已报送，待上级审核或退回后才能修改");
+		return DJ_ERR_CONFLICT;
 	}
 	return DJ_OK;
 }
@@ -159,7 +175,7 @@ static dj_rc meeting_row(const struct dj_model_ctx *x, int64_t id, char *status,
 
 dj_rc dj_meeting_create(const struct dj_model_ctx *x, struct dj_value *vals, int64_t *id, struct dj_model_err *err)
 {
-	dj_rc rc = check(vals, err);
+	dj_rc rc = check(vals, NULL, NULL, err);
 	if (!rc)
 		rc = dj_model_insert(x, &dj_meeting_entity, vals, id, err);
 	if (!rc) {
@@ -183,7 +199,17 @@ dj_rc dj_meeting_update(const struct dj_model_ctx *x, int64_t id, struct dj_valu
 								  : "会议记录已报送，待上级审核或退回后才能修改");
 		return DJ_ERR_CONFLICT;
 	}
-	if ((rc = check(vals, err)) || (rc = dj_model_update(x, &dj_meeting_entity, id, vals, err)))
+	char cur_types[256] = "", cur_lect[128] = "";
+	struct dj_stmt *s;
+	if ((rc = dj_db_prepare(x->c, "SELECT COALESCE(types, ''), COALESCE(lecturer, '') FROM meetings WHERE id = ?", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, id);
+	if (dj_stmt_step(s) == DJ_ROW) {
+		snprintf(cur_types, sizeof(cur_types), "%s", dj_stmt_text(s, 0));
+		snprintf(cur_lect, sizeof(cur_lect), "%s", dj_stmt_text(s, 1));
+	}
+	dj_stmt_reset(s);
+	if ((rc = check(vals, cur_types, cur_lect, err)) || (rc = dj_model_update(x, &dj_meeting_entity, id, vals, err)))
 		return rc;
 	const struct dj_value *held = &vals[fidx("held_on")];
 	if (held->set && strcmp(status, "returned") != 0)
@@ -392,7 +418,7 @@ dj_rc dj_meeting_vote_add(const struct dj_model_ctx *x, int64_t id, const json_t
 	bool bad = false;
 	struct dj_stmt *s;
 	dj_rc rc = meeting_row(x, id, status, sizeof(status), &org, path, sizeof(path), NULL, 0);
-	if (rc || (rc = count(x, id, org, &t, NULL)))
+	if (rc || (rc = frozen(status, err)) || (rc = count(x, id, org, &t, NULL)))
 		return rc;
 	const char *subject = json_string_value(json_object_get(body, "subject"));
 	const char *kind = json_string_value(json_object_get(body, "kind"));
@@ -413,20 +439,23 @@ dj_rc dj_meeting_vote_add(const struct dj_model_ctx *x, int64_t id, const json_t
 		ferr(err, "yes", "票数（yes、no、abstain、written_yes、present_voting、eligible）应为非负整数，yes 必填");
 		return DJ_ERR_INVALID;
 	}
-	if (present > eligible || yes + no + abst > present + written) {
-		ferr(err, "yes", "票数不合逻辑：实到不能多于应到，总票数不能多于实到（含书面意见）");
-		return DJ_ERR_INVALID;
-	}
 	bool election = strcmp(kind, "election") == 0;
 	bool counts_written = strcmp(kind, "admission") == 0 || strcmp(kind, "conversion") == 0; /* VOTE-4 */
+	/* Ballots in the room come from those present; written opinions (VOTE-4) come from members
+	 * who are absent, so present + written never exceeds those who should attend. */
+	if (present > eligible || yes + no + abst > present || (written && !counts_written) || present + written > eligible) {
+		ferr(err, "yes", "票数不合逻辑：实到不能多于应到；赞成、反对、弃权合计不能多于实到；书面意见只用于接收预备党员和转正，且实到加书面意见不能多于应到");
+		return DJ_ERR_INVALID;
+	}
 	int64_t total_yes = yes + (counts_written ? written : 0);
-	int64_t need_present = election ? dj_vote_four_fifths_min(eligible, true) : dj_vote_majority_min(eligible);
+	bool strict = dj_rule_param_int(x->c, path, "S-2", "strict") != 0; /* S-2 🟡: ">4/5" by default */
+	int64_t need_present = election ? dj_vote_four_fifths_min(eligible, strict) : dj_vote_majority_min(eligible);
 	int64_t need_yes = dj_vote_majority_min(eligible);
 	bool quorum = eligible > 0 && present >= need_present, passed = quorum && total_yes >= need_yes;
 	const char *rule = election ? "ELE-4/ELE-5" : counts_written ? "DEV-D3/DEV-D5" : "VOTE-2";
 	snprintf(expl, sizeof(expl),
 		 "应到会有表决权党员 %lld 人，实到 %lld 人（须%s %lld 人）；赞成 %lld 票%s（须超过应到会有表决权人数的半数，即至少 %lld 票）→ %s（%s）",
-		 (long long)eligible, (long long)present, election ? "超过 4/5，至少" : "超过半数，至少", (long long)need_present,
+		 (long long)eligible, (long long)present, election ? (strict ? "超过 4/5，至少" : "不少于 4/5，至少") : "超过半数，至少", (long long)need_present,
 		 (long long)total_yes, counts_written && written ? "（含书面意见）" : "", (long long)need_yes,
 		 !quorum ? "未达到法定人数，表决无效" : passed ? "通过" : "未通过", rule);
 	dj_time_rfc3339(dj_time_now(), ts);
@@ -650,8 +679,9 @@ dj_rc dj_meeting_checkin_token(const struct dj_model_ctx *x, int64_t id, int ttl
 	char status[16], path[DJ_PATH_MAX], hash[DJ_TOKEN_HEX + 1];
 	int64_t org;
 	struct dj_stmt *s;
+	struct dj_model_err ignored;
 	dj_rc rc = meeting_row(x, id, status, sizeof(status), &org, path, sizeof(path), NULL, 0);
-	if (rc)
+	if (rc || (rc = frozen(status, &ignored)))
 		return rc;
 	dj_auth_random_token(out);
 	dj_auth_sha256_hex(out, strlen(out), hash);
@@ -678,7 +708,7 @@ dj_rc dj_meeting_checkin(const struct dj_model_ctx *x, int64_t id, const char *t
 	}
 	dj_auth_sha256_hex(token, DJ_TOKEN_HEX, hash);
 	/* The token is checked without the caller's scope: the meeting is the member's own org's. */
-	dj_rc rc = dj_db_prepare(x->c, "SELECT m.org_id, m.org_path, COALESCE(m.held_on, ''), COALESCE(m.start_time, '')"
+	dj_rc rc = dj_db_prepare(x->c, "SELECT m.org_id, m.org_path, COALESCE(m.held_on, ''), COALESCE(m.start_time, ''), m.status"
 				       " FROM meeting_checkins c JOIN meetings m ON m.id = c.meeting_id"
 				       " WHERE c.token_hash = ? AND c.meeting_id = ? AND c.expires_at >= ? AND m.deleted_at IS NULL",
 				 &s);
@@ -692,6 +722,10 @@ dj_rc dj_meeting_checkin(const struct dj_model_ctx *x, int64_t id, const char *t
 		org = dj_stmt_int(s, 0);
 		snprintf(path, sizeof(path), "%s", dj_stmt_text(s, 1));
 		snprintf(start, sizeof(start), "%sT%s", dj_stmt_text(s, 2), dj_stmt_text(s, 3));
+		if (frozen(dj_stmt_text(s, 4) ? dj_stmt_text(s, 4) : "", err)) {
+			dj_stmt_reset(s);
+			return DJ_ERR_CONFLICT;
+		}
 	}
 	dj_stmt_reset(s);
 	if (rc != DJ_ROW) {
@@ -756,7 +790,7 @@ dj_rc dj_meeting_attach(const struct dj_model_ctx *x, int64_t id, const char *na
 	int64_t org;
 	struct dj_stmt *s;
 	dj_rc rc = meeting_row(x, id, status, sizeof(status), &org, path, sizeof(path), NULL, 0);
-	if (rc)
+	if (rc || (rc = frozen(status, err)))
 		return rc;
 	if (len == 0 || len > max) {
 		snprintf(err->msg, sizeof(err->msg), "附件大小应在 1 字节到 %zu 字节之间", max);

@@ -285,10 +285,35 @@ static dj_rc adjust(struct dj_db_conn *c, const struct snapshot *s, int sign)
 	return DJ_OK;
 }
 
+/* A member's 党小组 is a group directly under the member's own org (ORG-13). */
+static dj_rc check_group(const struct dj_model_ctx *x, const struct dj_value *vals, const struct dj_value *cur,
+			 struct dj_model_err *err)
+{
+	const struct dj_value *g = eff((struct dj_value *)(uintptr_t)vals, cur, "party_group_id");
+	const struct dj_value *o = eff((struct dj_value *)(uintptr_t)vals, cur, "org_id");
+	struct dj_stmt *s;
+	if (!present(g))
+		return DJ_OK;
+	dj_rc rc = dj_db_prepare(x->c, "SELECT 1 FROM orgs WHERE id = ? AND kind = 'group' AND parent_id = ?", &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_int(s, 1, g->i);
+	dj_stmt_bind_int(s, 2, o->i);
+	rc = dj_stmt_step(s);
+	dj_stmt_reset(s);
+	if (rc != DJ_ROW) {
+		errf(err, "party_group_id", "所在党小组须是该党员所在党组织下设的党小组");
+		return DJ_ERR_INVALID;
+	}
+	return DJ_OK;
+}
+
 dj_rc dj_member_create(const struct dj_model_ctx *x, struct dj_value *vals, int64_t *id, struct dj_model_err *err)
 {
 	struct snapshot after;
 	dj_rc rc = dj_member_check(vals, NULL, x->a, err);
+	if (!rc)
+		rc = check_group(x, vals, NULL, err);
 	if (!rc)
 		rc = dj_model_insert(x, &dj_member_entity, vals, id, err);
 	if (!rc)
@@ -338,7 +363,7 @@ dj_rc dj_member_update(const struct dj_model_ctx *x, int64_t id, struct dj_value
 		return rc;
 	/* The stored 身份证号 is masked in cur; only a new one is checked and re-derived. */
 	cur[dj_model_field(&dj_member_entity, "id_number")].set = false;
-	if ((rc = dj_member_check(vals, cur, x->a, err)))
+	if ((rc = dj_member_check(vals, cur, x->a, err)) || (rc = check_group(x, vals, cur, err)))
 		return rc;
 	if ((rc = snapshot(x->c, id, &before)) || (rc = dj_model_update(x, &dj_member_entity, id, vals, err)) ||
 	    (rc = snapshot(x->c, id, &after)))

@@ -3,6 +3,7 @@
 #include "dj/codes.h"
 #include "dj/meeting.h"
 #include "dj/develop_case.h"
+#include "dj/dues_ledger.h"
 #include "dj/member.h"
 #include "dj/org.h"
 #include "dj/schema.h"
@@ -69,6 +70,7 @@ static const struct dj_migration migrations[] = {
 	  "CREATE INDEX members_import_batch ON members(import_batch_id);", NULL },
 	{ 7, "organizational life: meetings, types, attendance, votes, attachments, sign-in; rule parameters", NULL,
 	  ddl_meetings },
+	{ 8, "dues ledger", NULL, dj_dues_ddl },
 };
 
 static void ddl_development(struct dj_strbuf *sb)
@@ -99,11 +101,13 @@ static const struct dj_migration dev_migrations[] = {
 	  "CREATE INDEX transfers_member ON transfers(member_id);", NULL },
 };
 
-const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", "dev_cases", NULL };
+const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", "dev_cases",
+					      "dues_bills", "dues_payments", "dues_cycles", NULL };
 
 const struct dj_entity *const dj_schema_entities[] = {
 	&dj_org_entity, &dj_member_entity, &dj_member_reward_entity, &dj_member_position_entity, &dj_member_family_entity,
-	&dj_member_abroad_entity, &dj_meeting_entity, &dj_dev_case_entity, NULL,
+	&dj_member_abroad_entity, &dj_meeting_entity, &dj_dev_case_entity, &dj_dues_base_entity,
+	&dj_dues_exemption_entity, &dj_dues_bill_entity, &dj_dues_payment_entity, &dj_dues_cycle_entity, NULL,
 };
 
 dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **out)

@@ -180,6 +180,16 @@ static bool method_has_body(const char *m)
 	       strcmp(m, "DELETE") == 0;
 }
 
+/* MHD hands the path over percent-decoded as a C string, so a "%00" would silently cut it short
+ * ("/index.html%00.js" served as "/index.html"): look for it in the raw request target. */
+static bool raw_path_has_nul(const char *raw)
+{
+	for (const char *p = raw; *p && *p != '?'; p++)
+		if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+			return true;
+	return false;
+}
+
 static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *method, const char *url)
 {
 	struct server *srv = x->srv;
@@ -190,6 +200,10 @@ static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *met
 
 	if (!dj_utf8_valid(url, strlen(url))) {
 		dj_req_fail(r, DJ_ERR_BADREQ, NULL, "请求路径不是有效的 UTF-8");
+		return;
+	}
+	if (raw_path_has_nul(x->raw_uri)) {
+		dj_req_fail(r, DJ_ERR_BADREQ, NULL, "请求路径含有空字符（%%00）");
 		return;
 	}
 	if (q && dj_http_parse_query(r, q + 1)) {

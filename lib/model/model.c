@@ -606,6 +606,32 @@ dj_rc dj_model_get(const struct dj_model_ctx *x, const struct dj_entity *e, int6
 	return DJ_OK;
 }
 
+dj_rc dj_model_parent_of(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, int64_t *parent)
+{
+	struct dj_stmt *s;
+	struct dj_strbuf sql = DJ_STRBUF_INIT;
+	struct binds b = { 0 };
+	if (!e->parent)
+		return DJ_ERR_INTERNAL;
+	dj_strbuf_addf(&sql, "SELECT t.%s FROM %s t WHERE t.id = ?", e->parent_col, e->table);
+	bind_i(&b, id);
+	scope_where(e, x->sc, &sql, &b);
+	dj_rc rc = dj_db_prepare(x->c, sql.buf, &s);
+	dj_strbuf_release(&sql);
+	if (rc)
+		return rc;
+	apply(s, &b);
+	rc = dj_stmt_step(s);
+	if (rc == DJ_ROW) {
+		*parent = dj_stmt_int(s, 0);
+		rc = DJ_OK;
+	} else if (rc == DJ_DONE) {
+		rc = DJ_ERR_NOTFOUND;
+	}
+	dj_stmt_reset(s);
+	return rc;
+}
+
 dj_rc dj_model_row_path(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, const char **path)
 {
 	struct dj_stmt *s;

@@ -25,6 +25,8 @@ const struct dj_rule_param_def dj_rule_param_defs[] = {
 	{ "FEE-6", "farmer_fen", "农民党员每月党费（分，省级规定 20–100）", "20", "int", 20, 100 },
 	{ "FEE-16", "rounding", "党费取整方式（0 四舍五入到分，1 舍去，2 进一）", "0", "int", 0, 2 },
 	{ "FEE-16", "cap_fen", "每月党费上限（分，0 为不设上限）", "0", "int", 0, 100000000 },
+	/* FEE-9 ⚠️: the base is fixed once at the start of the year (newer practice, default) or follows pay changes. */
+	{ "FEE-9", "annual", "党费基数每年初核定、年内一般不变（否则自工资变动当月起按新基数）", "1", "bool", 0, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
 };
 
@@ -190,7 +192,7 @@ static const char *const type_codes[NT] = { "branch_congress", "committee", "gro
 
 struct eorg {
 	int64_t id, parent_id, csize;
-	char *path, *name, *kind, *founded;
+	char *path, *name, *kind, *founded, *term_start;
 	int (*cnt)[MAXM]; /* [NT][MAXM] */
 	int lecture_min, theme_counts;
 };
@@ -278,10 +280,14 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 	dj_rc rc;
 	const char *root_path = x->sc->org_path;
 	if (q->org_id) {
-		struct dj_org o;
+		struct dj_org o, parent;
 		if ((rc = dj_org_get(x->c, x->sc, q->org_id, x->a, &o)))
 			return rc;
 		root_path = o.path;
+		/* One org only: load its parent's subtree too (MTG-3's theme-day option reads the
+		 * parent branch), and evaluate just the org below. */
+		if (!q->subtree && o.parent_id && dj_org_get(x->c, x->sc, o.parent_id, x->a, &parent) == DJ_OK)
+			root_path = parent.path;
 	}
 	dj_scope_set_path(&sub, root_path);
 	/* Whole years around the range, so quarter and year periods see every month. */
@@ -291,6 +297,8 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 	rc = dj_db_prepare(x->c, "SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.kind, COALESCE(o.founded_on, ''),"
 				 " (SELECT COUNT(*) FROM committee_members cm JOIN committee_terms ct ON ct.id = cm.term_id"
 				 "  WHERE ct.org_id = o.id AND ct.ended_on IS NULL),"
+				 " (SELECT COALESCE(MIN(ct.started_on), '') FROM committee_terms ct WHERE ct.org_id = o.id"
+				 "  AND ct.ended_on IS NULL),"
 				 " EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active' AND m.deleted_at IS NULL)"
 				 " OR EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id AND m.status = 'active'"
 				 "  AND m.deleted_at IS NULL)"
@@ -302,9 +310,7 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 	dj_stmt_bind_text(s, 1, sub.org_path);
 	dj_stmt_bind_text(s, 2, sub.path_hi);
 	while (dj_stmt_step(s) == DJ_ROW) {
-		if (!q->subtree && dj_stmt_int(s, 0) != q->org_id)
-			continue;
-		if (!dj_stmt_int(s, 7))
+		if (!dj_stmt_int(s, 8))
 			continue; /* no members: nothing to hold */
 		if (norgs == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -318,6 +324,7 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 		o->kind = dj_arena_strdup(x->a, dj_stmt_text(s, 4));
 		o->founded = dj_arena_strdup(x->a, dj_stmt_text(s, 5));
 		o->csize = dj_stmt_int(s, 6);
+		o->term_start = dj_arena_strdup(x->a, dj_stmt_text(s, 7));
 		o->cnt = dj_arena_alloc(x->a, sizeof(int) * NT * MAXM);
 	}
 	dj_stmt_reset(s);
@@ -360,6 +367,8 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 	int64_t remind = q->remind_days > 0 ? q->remind_days : dj_rule_param_int(x->c, sub.org_path, "MTG-1", "remind_days");
 	for (size_t i = 0; i < norgs && !rc; i++) {
 		struct eorg *o = &orgs[i];
+		if (!q->subtree && o->id != q->org_id)
+			continue;
 		o->lecture_min = (int)dj_rule_param_int(x->c, o->path, "MTG-5", "min_per_quarter");
 		o->theme_counts = (int)dj_rule_param_int(x->c, o->path, "MTG-3", "theme_day_counts");
 		const struct eorg *parent = NULL;
@@ -386,6 +395,8 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 				dj_date_format(p.to, pend);
 				if (o->founded[0] && strcmp(o->founded, pend) > 0)
 					continue; /* the org did not exist yet */
+				if (ck->type == T_COMMITTEE && o->term_start[0] && strcmp(o->term_start, pend) > 0)
+					continue; /* no committee yet in that month */
 				int n = sum(o, ck->type, base, p);
 				if (ck->type == T_GROUP && o->theme_counts && parent)
 					n += sum(parent, T_THEME, base, p); /* MTG-3 🔶 option */

@@ -129,6 +129,44 @@ const ROUTES = [
     method: 'GET', pattern: '/api/v1/transfers/{id}/letter', roles: ['admin', 'org_admin'], okStatus: 404,
     make: () => ({ path: `/api/v1/transfers/${NO_ID}/letter` }),
   },
+  // party dues (党费): unknown member ids, empty bodies
+  {
+    method: 'GET', pattern: '/api/v1/members/{id}/dues', roles: ['admin', 'org_admin', 'member'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/dues` }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/members/{id}/dues/bases', roles: ['admin', 'org_admin', 'member'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/dues/bases` }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/members/{id}/dues/bases', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/dues/bases`, body: {} }),
+  },
+  {
+    // the body is judged before the member is looked up
+    method: 'POST', pattern: '/api/v1/members/{id}/dues/payments', roles: ['admin', 'org_admin'], okStatus: 422,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/dues/payments`, body: {} }),
+  },
+  {
+    method: 'DELETE', pattern: '/api/v1/members/{id}/dues/payments/{pid}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/dues/payments/${NO_ID}`, body: { reason: '测试' } }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/members/{id}/dues/exemptions', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/dues/exemptions`, body: {} }),
+  },
+  { method: 'GET', pattern: '/api/v1/dues/cycles', roles: ['admin', 'org_admin'] },
+  {
+    method: 'POST', pattern: '/api/v1/dues/cycles/{org_id}/{month}/{action}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/dues/cycles/${NO_ID}/2026-01/close`, body: {} }),
+  },
+  { method: 'GET', pattern: '/api/v1/dues/grid', roles: ['admin', 'org_admin'] },
+  { method: 'POST', pattern: '/api/v1/dues/bulk-pay', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },
+  { method: 'POST', pattern: '/api/v1/dues/import', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: 'x' }) },
+  { method: 'GET', pattern: '/api/v1/dues/report', roles: ['admin', 'org_admin'] },
+  { method: 'GET', pattern: '/api/v1/dues/arrears', roles: ['admin', 'org_admin'] },
+  { method: 'GET', pattern: '/api/v1/export/dues.xlsx', roles: ['admin', 'org_admin'] },
+  { method: 'GET', pattern: '/api/v1/export/dues-annual.xlsx', roles: ['admin', 'org_admin'] },
   // organizational life (三会一课): unknown meeting ids, empty bodies
   { method: 'GET', pattern: '/api/v1/meetings', roles: ['admin', 'org_admin', 'member'] },
   { method: 'POST', pattern: '/api/v1/meetings', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },
@@ -199,6 +237,14 @@ const ROUTES = [
   {
     method: 'POST', pattern: '/api/v1/dev/cases/{id}/steps', roles: ['admin', 'org_admin'], okStatus: 404,
     make: () => ({ path: `/api/v1/dev/cases/${NO_ID}/steps`, body: {} }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/dev/cases/{id}/documents', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/dev/cases/${NO_ID}/documents` }),
+  },
+  {
+    method: 'GET', pattern: '/api/v1/dev/cases/{id}/documents.pdf', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/dev/cases/${NO_ID}/documents.pdf` }),
   },
   { method: 'GET', pattern: '/api/v1/dev/board', roles: ['admin', 'org_admin'] },
   { method: 'PUT', pattern: '/api/v1/dev/plans', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },

@@ -17,6 +17,7 @@ let cg // chengguan: org_admin of 城关镇
 let dy // dangyuan: member account linked to a member of 镇机关第一党支部
 let aud // auditor
 let zb // org_admin scoped to branch A (created with `dangjian user add`)
+let za // admin scoped to branch A (likewise)
 let own // 城关镇 id
 let other // another township id
 let A // fresh branch under 城关镇: 6 full + 2 probationary members
@@ -158,6 +159,8 @@ before(async () => {
   memberX = await mkMember(admin, X, '外镇党员')
   await addUser(srv.db, { username: 'zhibu', role: 'org_admin', org: A, password: 'Zhi!bu2026x' })
   zb = await session(srv.base, 'zhibu', 'Zhi!bu2026x')
+  await addUser(srv.db, { username: 'zhibuadm', role: 'admin', org: A, password: 'Zhi!bu2026y' })
+  za = await session(srv.base, 'zhibuadm', 'Zhi!bu2026y')
 })
 after(async () => {
   if (!srv) return
@@ -510,6 +513,7 @@ t('review: submit (held → submitted) freezes the record; only the upper organi
   assertError(r, 403, 'action')
   assert.ok(hasChinese(r.body.error.message))
   assertError(await review(zb, { action: 'return', comment: '自己退回' }), 403)
+  assertError(await review(za, { action: 'accept' }), 403, 'action') // an admin account scoped to the branch
   // the township returns it: a comment is required
   assertError(await review(cg, { action: 'return' }), 422, 'comment')
   assertError(await review(cg, { action: 'return', comment: '' }), 422, 'comment')

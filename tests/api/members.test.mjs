@@ -28,6 +28,13 @@ const freshId = (birth = '1985-03-04', male = true) => {
   return idNumber(REGION, birth, (serial % 500) * 2 + (male ? 1 : 0))
 }
 
+/** A date n days before today (local calendar), YYYY-MM-DD. */
+const daysAgo = (n) => {
+  const d = new Date()
+  d.setDate(d.getDate() - n)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
 const MASK_ID = /^\d{4}\*{10}[\dX]{4}$/
 const MASK_PHONE = /^\d{3}\*{4}\d{4}$/
 
@@ -331,10 +338,14 @@ t('soft DELETE needs a reason; then the member is 404 and gone from lists and co
   const del = (await auditLog('action=member.delete&actor=admin')).find((e) => e.object_id === m.id)
   assert.ok(del, 'member.delete audited')
   assert.equal(del.after.delete_reason, '重复录入')
-  // the reason may also come as a query parameter
-  const m2 = await mkMember()
+  // the reason may also come as a query parameter; the 身份证号 of a deleted member can be registered again
+  const idAgain = freshId('1979-09-09')
+  const m2 = await mkMember({ id_number: idAgain })
   assert.equal((await admin.del(`/api/v1/members/${m2.id}?reason=${encodeURIComponent('调出')}`)).status, 200)
   assertError(await admin.get(`/api/v1/members/${m2.id}`), 404)
+  const back = await mkMember({ name: '重新录入', id_number: idAgain })
+  assert.notEqual(back.id, m2.id)
+  assertError(await admin.post('/api/v1/members', { name: '又一次', id_number: idAgain, org_id: branch.id, category: 'full' }), 409, 'id_number')
 })
 
 // ---- search, filters, sort, paging ---------------------------------------------------------------
@@ -623,20 +634,20 @@ t('dashboard members_total equals the root statistics and the sum over the towns
 t('pre-aggregated counts follow create, category change, status change, move and delete', async () => {
   let { d, county } = await assertCountsConsistent('start')
   // create: +1
-  const m = await mkMember({ category: 'probationary', joined_on: '2025-03-01' }, cg)
+  const m = await mkMember({ category: 'probationary', joined_on: daysAgo(400) }, cg)
   let now = await assertCountsConsistent('after create')
   assert.equal(now.d.members_total, d.members_total + 1)
   assert.equal(now.d.members_probationary, d.members_probationary + 1)
   assert.equal(now.county.members_total, county.members_total + 1)
   // conversion (category change): total unchanged, full +1, probationary −1
-  let r = await cg.patch(`/api/v1/members/${m.id}`, { category: 'full', converted_on: '2026-03-01' })
+  let r = await cg.patch(`/api/v1/members/${m.id}`, { category: 'full', converted_on: daysAgo(35) })
   assert.equal(r.status, 200, JSON.stringify(r.body))
   now = await assertCountsConsistent('after category change')
   assert.equal(now.d.members_total, d.members_total + 1)
   assert.equal(now.d.members_full, d.members_full + 1)
   assert.equal(now.d.members_probationary, d.members_probationary)
   // status change: a deceased member is not counted
-  r = await cg.patch(`/api/v1/members/${m.id}`, { status: 'deceased', status_changed_on: '2026-04-01' })
+  r = await cg.patch(`/api/v1/members/${m.id}`, { status: 'deceased', status_changed_on: daysAgo(5) })
   assert.equal(r.status, 200, JSON.stringify(r.body))
   now = await assertCountsConsistent('after status change')
   assert.equal(now.d.members_total, d.members_total)

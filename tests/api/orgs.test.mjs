@@ -408,7 +408,7 @@ t('ORG-1: a branch with 2 full members (and 3 probationary) gets a warning', asy
   const b = await mkOrg(own.id, '两名党员测试党支部')
   await mkMember(b.id)
   await mkMember(b.id)
-  for (let i = 0; i < 3; i++) await mkMember(b.id, { category: 'probationary', joined_on: '2026-01-01' })
+  for (let i = 0; i < 3; i++) await mkMember(b.id, { category: 'probationary', joined_on: fmt(addMonths(today(), -3)) })
   const f = byRule(await findings(b.id), 'ORG-1')
   assert.equal(f.length, 1)
   assert.equal(f[0].severity, 'warning')

@@ -28,6 +28,7 @@ export const DEMO_PASSWORD = 'Demo@2026'
 export const DEMO_USERS = ['admin', 'chengguan', 'dangyuan', 'secadmin', 'auditor']
 
 const CLI_TIMEOUT_MS = 30000
+const DEMO_TIMEOUT_MS = 120000 // `demo` builds a whole county; under ASan on a busy machine it can take a while
 const LISTEN_TIMEOUT_MS = 10000
 const STOP_TIMEOUT_MS = 15000
 const SANITIZER_RE = /ERROR: (Address|Leak|Undefined|Thread|Memory)Sanitizer|runtime error:|SUMMARY: \w+Sanitizer/
@@ -72,12 +73,12 @@ export function tempDir(prefix = 'dj-api-') {
  * Run one CLI subcommand: resolves to {code, stdout, stderr} (never rejects on a non-zero exit).
  * Throws if the run printed a sanitizer report or could not start.
  */
-export function cli(args, { input, env, bin = DJ_BIN } = {}) {
+export function cli(args, { input, env, bin = DJ_BIN, timeoutMs = CLI_TIMEOUT_MS } = {}) {
   return new Promise((res, rej) => {
     const child = execFile(
       bin,
       args,
-      { timeout: CLI_TIMEOUT_MS, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+      { timeout: timeoutMs, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => {
         const rep = sanitizerReport(stderr)
         if (rep) return rej(new Error(`sanitizer report from dangjian ${args.join(' ')}:\n${rep}`))
@@ -127,7 +128,7 @@ export async function startServer({ users = [], demo = false, env = {}, args = [
   let rootId
   const logins = []
   if (demo) {
-    const out = await cliOk(['demo', '--db', db, '--seed', '1'], { bin })
+    const out = await cliOk(['demo', '--db', db, '--seed', '1'], { bin, timeoutMs: DEMO_TIMEOUT_MS })
     const last = out.split('\n').pop().trim()
     if (!/^\d+$/.test(last)) throw new Error(`demo should end with the root org id, printed ${JSON.stringify(out)}`)
     rootId = Number(last)

@@ -149,7 +149,12 @@ export function sheetXml(rows) {
 }
 
 /** A minimal one-sheet .xlsx (Buffer) from rows of cells. */
-export function xlsxFromRows(rows, { sheetName = 'Sheet1' } = {}) {
+export function xlsxFromRows(rows, opts) {
+  return xlsxFromSheetXml(sheetXml(rows), opts)
+}
+
+/** A minimal one-sheet .xlsx (Buffer) around a worksheet XML text (see sheetXml). */
+export function xlsxFromSheetXml(sheet, { sheetName = 'Sheet1' } = {}) {
   return zip([
     {
       name: '[Content_Types].xml',
@@ -186,7 +191,7 @@ export function xlsxFromRows(rows, { sheetName = 'Sheet1' } = {}) {
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' +
         '</Relationships>',
     },
-    { name: 'xl/worksheets/sheet1.xml', data: sheetXml(rows) },
+    { name: 'xl/worksheets/sheet1.xml', data: sheet },
   ])
 }
 

@@ -72,6 +72,14 @@ export const AUDIT_ACTION_LABELS = {
   'meeting.checkin': '扫码签到',
   'meeting.attach': '上传会议附件',
   'rule.param_set': '修改规则参数',
+  'dev_case.create': '登记入党申请',
+  'dev_case.update': '修改发展案卷',
+  'dev.step': '登记发展步骤',
+  'dev.step_override': '说明理由后越过规则登记发展步骤',
+  'dev.plan': '下达年度发展计划',
+  'transfer.issue': '开具组织关系介绍信',
+  'transfer.receive': '接收组织关系',
+  'transfer.cancel': '撤销组织关系介绍信',
 }
 
 export const AUDIT_OBJECT_LABELS = {
@@ -91,6 +99,8 @@ export const AUDIT_OBJECT_LABELS = {
   export: '导出',
   meeting: '会议记录',
   rule_param: '规则参数',
+  dev_case: '发展案卷',
+  transfer: '组织关系介绍信',
 }
 
 /** Label for a code from one of the tables above, falling back to the code itself. */

@@ -73,7 +73,19 @@ export function severityTagType(sev) {
   return sev === 'error' ? 'danger' : sev === 'warning' ? 'warning' : 'info'
 }
 
-// Confidence tags of RULES.md.
+// Confidence tags of RULES.md, as short words (emoji fonts are missing on many office PCs).
+export const RULE_TAG_BADGES = {
+  '✅': { text: '已确认', type: 'success' },
+  '🟡': { text: '通行', type: 'warning' },
+  '🔶': { text: '地方', type: 'warning' },
+  '⚠️': { text: '版本风险', type: 'danger' },
+  '⚠': { text: '版本风险', type: 'danger' },
+}
+
+export function ruleTagBadge(tag) {
+  return RULE_TAG_BADGES[tag] || { text: tag || '—', type: 'info' }
+}
+
 export const RULE_TAG_LABELS = {
   '✅': '已确认：出处原文或忠实摘要',
   '🟡': '通行做法：条文号或措辞待核实',

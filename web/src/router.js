@@ -82,6 +82,24 @@ const routes = [
         meta: { title: '规则', roles: ORGS },
       },
       {
+        path: 'develop',
+        name: 'develop',
+        component: () => import('./views/Develop.vue'),
+        meta: { title: '发展党员', roles: ORGS },
+      },
+      {
+        path: 'develop/:id(\\d+)',
+        name: 'dev-case',
+        component: () => import('./views/DevCase.vue'),
+        meta: { title: '发展案卷', roles: ORGS },
+      },
+      {
+        path: 'transfers',
+        name: 'transfers',
+        component: () => import('./views/Transfers.vue'),
+        meta: { title: '组织关系转接', roles: ORGS },
+      },
+      {
         path: 'users',
         name: 'users',
         component: () => import('./views/Users.vue'),

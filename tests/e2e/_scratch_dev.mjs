@@ -1,0 +1,18 @@
+import { launchBrowser, newPage, loginAs } from './helpers.mjs'
+const base = 'http://127.0.0.1:8098'
+const browser = await launchBrowser()
+const page = await newPage(browser, base, { viewport: { width: 1366, height: 900 } })
+await loginAs(page, 'chengguan', 'Demo@2026', '/')
+await page.goto('/develop?tab=check')
+await page.locator('[data-test=dc-example]').click()
+await page.locator('[data-test=dc-finding-DEV-C4]').waitFor()
+await page.locator('.shell-main').evaluate((el) => (el.scrollTop = 500))
+await page.waitForTimeout(300)
+await page.screenshot({ path: '/tmp/y/shots/check2.png' })
+await page.goto('/develop/2')
+await page.locator('[data-test=dev-next-step]').click()
+await page.locator('[data-test=ds-step-9]').click()
+await page.waitForTimeout(500)
+await page.screenshot({ path: '/tmp/y/shots/dialog.png' })
+console.log(page.djErrors)
+await browser.close()

@@ -1,0 +1,194 @@
+/* test_demo_scale.c — unit tests for the province-scale generator (lib/domain/demo_scale.c) on a
+ * small scale: the tree's paths, members' org paths, org_stats equal to dj_member_recount, valid
+ * and unique 身份证号 behind the PII columns, the demo logins, and the same data for the same seed. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "dj/alloc.h"
+#include "dj/auth.h"
+#include "dj/date.h"
+#include "dj/db.h"
+#include "dj/demo.h"
+#include "dj/idnum.h"
+#include "dj/log.h"
+#include "dj/member.h"
+#include "dj/pii.h"
+#include "dj/schema.h"
+#include "dj/banned.h"
+
+#define MEMBERS 3000
+
+static char tmpdir[256];
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Builds a scaled store named name in tmpdir; the caller closes db and frees pii. */
+static void build(const char *name, uint64_t seed, struct dj_db **db, struct dj_pii **pii, int64_t *root, int64_t *orgs)
+{
+	char path[300], key[320];
+	snprintf(path, sizeof(path), "%s/%s.db", tmpdir, name);
+	snprintf(key, sizeof(key), "%s.key", path);
+	assert_int_equal(dj_schema_open(path, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, db), DJ_OK);
+	assert_int_equal(dj_pii_open(key, 1, pii), DJ_OK);
+	assert_int_equal(dj_demo_scale(*db, *pii, seed, MEMBERS, NULL, NULL, root, orgs), DJ_OK);
+}
+
+static int64_t count(struct dj_db *db, const char *sql)
+{
+	struct dj_db_conn *c;
+	struct dj_stmt *s;
+	int64_t n = -1;
+	assert_int_equal(dj_db_reader(db, &c), DJ_OK);
+	assert_int_equal(dj_db_prepare(c, sql, &s), DJ_OK);
+	if (dj_stmt_step(s) == DJ_ROW)
+		n = dj_stmt_int(s, 0);
+	dj_stmt_reset(s);
+	dj_db_release(c);
+	return n;
+}
+
+/* A fingerprint of the data that involves neither nonces nor the store's own PII key. */
+static void fingerprint(struct dj_db *db, struct dj_strbuf *out)
+{
+	struct dj_db_conn *c;
+	struct dj_stmt *s;
+	assert_int_equal(dj_db_reader(db, &c), DJ_OK);
+	assert_int_equal(dj_db_prepare(c, "SELECT o.path, o.name, o.kind, COUNT(m.id), group_concat(m.name || m.birth_date ||"
+					  " m.id_number_mask || m.phone_mask || m.category || m.status, ';')"
+					  " FROM orgs o LEFT JOIN members m ON m.org_id = o.id GROUP BY o.id ORDER BY o.id", &s),
+			 DJ_OK);
+	while (dj_stmt_step(s) == DJ_ROW)
+		dj_strbuf_addf(out, "%s|%s|%s|%lld|%s\n", dj_stmt_text(s, 0), dj_stmt_text(s, 1), dj_stmt_text(s, 2),
+			       (long long)dj_stmt_int(s, 3), dj_stmt_text(s, 4) ? dj_stmt_text(s, 4) : "");
+	dj_stmt_reset(s);
+	dj_db_release(c);
+}
+
+static void test_scale_store(void **state)
+{
+	struct dj_db *db;
+	struct dj_pii *pii;
+	int64_t root = 0, orgs = 0;
+	(void)state;
+	build("a", 7, &db, &pii, &root, &orgs);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM members"), MEMBERS);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM orgs"), orgs);
+	assert_true(orgs > MEMBERS / 40 && orgs < MEMBERS / 5);
+	/* paths: root "/id/", children parent's path + id */
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM orgs c JOIN orgs p ON p.id = c.parent_id"
+				   " WHERE c.path <> p.path || c.id || '/' OR c.depth <> p.depth + 1"),
+			 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM orgs WHERE parent_id IS NULL"), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.org_path <> o.path"),
+			 0);
+	/* groups only hold members through party_group_id, inside the member's own branch */
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.kind = 'group'"), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM members m JOIN orgs g ON g.id = m.party_group_id"
+				   " WHERE g.parent_id <> m.org_id OR g.kind <> 'group'"),
+			 0);
+	/* the root's count is every active member; then the same table as dj_member_recount builds */
+	assert_int_equal(count(db, "SELECT members_full + members_probationary FROM org_stats WHERE org_id = 1"),
+			 count(db, "SELECT COUNT(*) FROM members WHERE status = 'active'"));
+	struct dj_strbuf before = DJ_STRBUF_INIT, after = DJ_STRBUF_INIT;
+	struct dj_db_conn *c;
+	struct dj_stmt *s;
+	static const char q_stats[] = "SELECT org_id || ':' || members_full || ':' || members_probationary FROM org_stats ORDER BY org_id";
+	for (int pass = 0; pass < 2; pass++) {
+		struct dj_strbuf *sb = pass ? &after : &before;
+		assert_int_equal(dj_db_begin(db, &c), DJ_OK);
+		if (pass)
+			assert_int_equal(dj_member_recount(c), DJ_OK);
+		assert_int_equal(dj_db_prepare(c, q_stats, &s), DJ_OK);
+		while (dj_stmt_step(s) == DJ_ROW)
+			dj_strbuf_addf(sb, "%s\n", dj_stmt_text(s, 0));
+		dj_stmt_reset(s);
+		dj_db_rollback(c);
+	}
+	assert_true(before.len > 0);
+	assert_string_equal(before.buf, after.buf);
+	dj_strbuf_release(&before);
+	dj_strbuf_release(&after);
+	/* every 身份证号 opens, is valid, and agrees with birth date and sex; blind indexes are unique */
+	struct dj_date today = dj_date_today();
+	int64_t n = 0;
+	assert_int_equal(dj_db_reader(db, &c), DJ_OK);
+	assert_int_equal(dj_db_prepare(c, "SELECT id_number_enc, birth_date, sex, id_number_mask FROM members", &s), DJ_OK);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		size_t bl;
+		const void *blob = dj_stmt_blob(s, 0, &bl);
+		char *plain = NULL, why[160], birth[11], mask[40];
+		struct dj_idnum id;
+		assert_int_equal(dj_pii_open_blob(pii, blob, bl, &plain), DJ_OK);
+		if (dj_idnum_parse(plain, today, &id, why, sizeof(why)) != DJ_OK)
+			fail_msg("%s: %s", plain, why);
+		assert_string_equal(dj_date_format(id.birth, birth), dj_stmt_text(s, 1));
+		assert_string_equal(id.sex == 1 ? "1" : "2", dj_stmt_text(s, 2));
+		dj_pii_mask_idnum(plain, mask, sizeof(mask));
+		assert_string_equal(mask, dj_stmt_text(s, 3));
+		dj_free(plain);
+		n++;
+	}
+	dj_stmt_reset(s);
+	dj_db_release(c);
+	assert_int_equal(n, MEMBERS);
+	assert_int_equal(count(db, "SELECT COUNT(DISTINCT id_number_bidx) FROM members"), MEMBERS);
+	/* the logins: five accounts, the member account linked to a member of the first township */
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM users"), 5);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM users u JOIN members m ON m.id = u.member_id"
+				   " JOIN orgs o ON o.id = u.org_id WHERE u.username = 'dangyuan' AND m.org_path LIKE o.path || '%'"),
+			 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'demo.scale'"), 1);
+	/* the same seed gives the same data */
+	struct dj_db *db2;
+	struct dj_pii *pii2;
+	int64_t root2, orgs2;
+	struct dj_strbuf f1 = DJ_STRBUF_INIT, f2 = DJ_STRBUF_INIT;
+	build("b", 7, &db2, &pii2, &root2, &orgs2);
+	assert_int_equal(orgs2, orgs);
+	fingerprint(db, &f1);
+	fingerprint(db2, &f2);
+	assert_true(f1.len > 1000);
+	assert_string_equal(f1.buf, f2.buf);
+	dj_strbuf_release(&f1);
+	dj_strbuf_release(&f2);
+	dj_pii_free(pii2);
+	dj_db_close(db2);
+	dj_pii_free(pii);
+	dj_db_close(db);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	dj_log_set_level(DJ_LOG_OFF);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/dj-test-demo-scale-XXXXXX");
+	return mkdtemp(tmpdir) && dj_auth_init() == DJ_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scale_store),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
