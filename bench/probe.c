@@ -10,7 +10,9 @@
  *                                            through the paths, until SECONDS have passed or MAX
  *                                            requests are done (at least one); COOKIE is the
  *                                            dj_session value or "-"; prints
- *                                            "n=… median_us=… p99_us=… max_us=… non200=… bytes=…"
+ *                                            "n=… median_us=… p99_us=… max_us=… non200=… bytes=…";
+ *                                            a request still unanswered after $PROBE_TIMEOUT seconds
+ *                                            (default 120) ends the run with "timeout_s=…" instead
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -138,15 +141,22 @@ static int do_get(int port, const char *cookie, double seconds, long max, int np
 {
 	double *t = malloc(sizeof(double) * (size_t)max), t0 = now_us();
 	long n = 0, non200 = 0, bytes = 0;
+	const char *env = getenv("PROBE_TIMEOUT");
+	struct timeval tv = { env ? atol(env) : 120, 0 };
 	int fd = connect_to(port);
 	if (fd < 0 || !t) {
 		fprintf(stderr, "probe: cannot connect to port %d\n", port);
 		return 1;
 	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	while (n < max && (n == 0 || now_us() - t0 < seconds * 1e6)) {
 		double a = now_us();
 		int status = get(fd, paths[n % npaths], cookie, &bytes);
 		t[n++] = now_us() - a;
+		if (status == 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && t[n - 1] >= (double)tv.tv_sec * 1e6) {
+			printf("n=0 timeout_s=%ld\n", (long)tv.tv_sec);
+			return 0;
+		}
 		if (status == 0) {
 			fprintf(stderr, "probe: broken response for %s\n", paths[(n - 1) % npaths]);
 			return 1;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
+#include "dj/compliance.h"
 #include "dj/date.h"
 #include "dj/develop.h"
 #include "dj/develop_case.h"
@@ -268,8 +269,14 @@ dj_rc dj_dev_case_create(const struct dj_model_ctx *x, struct dj_value *vals, in
 		return DJ_ERR_INVALID;
 	}
 	dj_rc rc = dj_model_insert(x, &dj_dev_case_entity, vals, id, err);
+	struct dj_date sw;
+	dj_date_parse(DJ_DEV_SWITCH_DEFAULT, 10, &sw);
+	int64_t v = dj_rule_param_int(x->c, x->sc->org_path, "R-VER-1", "switch_on");
+	struct dj_date cfg = { (int)(v / 10000), (int)(v / 100 % 100), (int)(v % 100) };
+	if (dj_date_valid(cfg))
+		sw = cfg;
 	if (!rc)
-		rc = insert_step(x, *id, 1, ap, "dev-2014", NULL, NULL, NULL, &sid);
+		rc = insert_step(x, *id, 1, ap, dj_date_cmp(applied, sw) >= 0 ? "dev-2026" : "dev-2014", NULL, NULL, NULL, &sid);
 	return rc;
 }
 
@@ -443,7 +450,9 @@ dj_rc dj_dev_step_add(const struct dj_model_ctx *x, int64_t id, const json_t *bo
 	dj_rc rc = case_row(x, id, status, sizeof(status), &org, path, sizeof(path), birth, sizeof(birth), &mid);
 	if (rc)
 		return rc;
-	if (strcmp(status, "open") != 0) {
+	json_t *jstep0 = json_object_get(body, "step");
+	bool archiving = json_is_integer(jstep0) && json_integer_value(jstep0) == 25 && strcmp(status, "converted") == 0;
+	if (strcmp(status, "open") != 0 && !archiving) {
 		ferr(err, "step", "该发展案卷已结束（已转正或已终止），不能再登记步骤");
 		return DJ_ERR_CONFLICT;
 	}
@@ -576,9 +585,10 @@ dj_rc dj_dev_step_add(const struct dj_model_ctx *x, int64_t id, const json_t *bo
 	json_decref(c0);
 	json_decref(c1);
 	json_decref(tl0);
-	json_decref(tl1);
-	if (rc)
+	if (rc) {
+		json_decref(tl1);
 		return rc;
+	}
 	const char *set = dj_date_cmp(on, switch_on) >= 0 ? "dev-2026" : "dev-2014"; /* R-VER-1 */
 	rc = insert_step(x, id, d->no, json_string_value(jon), set, json_string_value(jdoc), json_is_object(jdata) ? jdata : NULL, ov,
 			 step_id);
@@ -598,6 +608,7 @@ dj_rc dj_dev_step_add(const struct dj_model_ctx *x, int64_t id, const json_t *bo
 		json_t *cj = rc ? NULL : json_loadb(sb.buf, sb.len, 0, NULL);
 		dj_strbuf_release(&sb);
 		if (!cj) {
+			json_decref(tl1);
 			return rc ? rc : DJ_ERR_INTERNAL;
 		}
 		struct dj_value mv[64];
@@ -632,6 +643,7 @@ dj_rc dj_dev_step_add(const struct dj_model_ctx *x, int64_t id, const json_t *bo
 		if (rc == DJ_ERR_CONFLICT || rc == DJ_ERR_INVALID) {
 			snprintf(err->msg, sizeof(err->msg), "生成预备党员记录失败：%.300s", merr.msg);
 			err->field = "step";
+			json_decref(tl1);
 			return rc;
 		}
 		if (!rc)
@@ -669,6 +681,7 @@ dj_rc dj_dev_step_add(const struct dj_model_ctx *x, int64_t id, const json_t *bo
 		if (!rc)
 			rc = set_case(x, id, "full", "converted", 0);
 	}
+	json_decref(tl1); /* the register updates above read the timeline */
 	if (rc)
 		return rc;
 	char after[700];

@@ -402,7 +402,8 @@ dj_rc dj_transfer_receive(const struct dj_model_ctx *x, int64_t id, const json_t
 			ferr(err, "cancel", "只有转出方可以撤销介绍信");
 			return DJ_ERR_FORBIDDEN;
 		}
-		if ((rc = dj_db_prepare(x->c, "UPDATE transfers SET status = 'cancelled', reason = ? WHERE id = ?", &s)))
+		if ((rc = dj_db_prepare(x->c, "UPDATE transfers SET status = 'cancelled',"
+					      " reason = COALESCE(reason || '；', '') || '撤销：' || ? WHERE id = ?", &s)))
 			return rc;
 		dj_stmt_bind_text(s, 1, cancel);
 		dj_stmt_bind_int(s, 2, id);
