@@ -252,12 +252,20 @@ dj_rc api_meeting_checkin_token(struct dj_req *r)
 	if ((rc = dj_db_commit(c)))
 		return dj_req_fail(r, rc, NULL, NULL);
 	snprintf(url, sizeof(url), "/checkin/%lld?t=%s", (long long)id, token);
+	/* A phone's camera opens only absolute URLs: the address the browser used (behind nginx,
+	 * X-Forwarded-Proto tells whether it was https). */
+	const char *host = dj_req_header(r, "Host"), *proto = dj_req_header(r, "X-Forwarded-Proto");
+	char abs[512];
+	bool host_ok = host && *host && strlen(host) < 200 && !strpbrk(host, " /\\\"<>");
+	snprintf(abs, sizeof(abs), "%s://%s%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
+		 host_ok ? host : "127.0.0.1", url);
 	struct dj_strbuf svg = DJ_STRBUF_INIT;
-	qr_svg(url, &svg);
+	qr_svg(abs, &svg);
 	struct dj_jw *w = dj_req_jw(r);
 	dj_jw_obj_begin(w);
 	dj_jw_kstr(w, "token", token);
 	dj_jw_kstr(w, "path", url);
+	dj_jw_kstr(w, "url", abs);
 	dj_jw_kstr(w, "expires_at", dj_time_rfc3339(expires, ts));
 	dj_jw_kstr(w, "qr_svg", svg.buf);
 	dj_jw_obj_end(w);
