@@ -7,6 +7,7 @@
 #include "dj/io.h"
 #include "dj/import.h"
 #include "dj/member.h"
+#include "dj/slice.h"
 #include "api_int.h"
 #include "dj/banned.h"
 
@@ -64,6 +65,10 @@ dj_rc api_import_batches(struct dj_req *r)
 	struct dj_db_conn *c;
 	int64_t page, per_page, total = 0;
 	dj_rc rc;
+	const char *o = dj_req_query(r, "org_id");
+	int64_t org;
+	if (o && *o && dj_parse_int_str(o, 1, INT64_MAX, &org))
+		return dj_req_fail(r, DJ_ERR_INVALID, "org_id", "org_id 应为正整数");
 	if ((rc = dj_req_paging(r, &page, &per_page)) || (rc = api_reader(r, &c)))
 		return rc;
 	dj_req_list_begin(r);

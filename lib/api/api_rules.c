@@ -5,6 +5,7 @@
 #include "dj/compliance.h"
 #include "dj/develop.h"
 #include "dj/dues.h"
+#include "dj/dues_ledger.h"
 #include "dj/org.h"
 #include "dj/rules.h"
 #include "dj/slice.h"
@@ -104,7 +105,9 @@ static dj_rc parse_range(struct dj_req *r, struct dj_compliance_query *q)
 	const char *o = dj_req_query(r, "org_id"), *st = dj_req_query(r, "subtree"), *rule = dj_req_query(r, "rule");
 	struct dj_date today = dj_date_today();
 	memset(q, 0, sizeof(*q));
-	q->subtree = !(st && strcmp(st, "0") == 0);
+	q->subtree = !(st && (strcmp(st, "0") == 0 || strcmp(st, "false") == 0));
+	if (st && *st && strcmp(st, "0") && strcmp(st, "1") && strcmp(st, "true") && strcmp(st, "false"))
+		return dj_req_fail(r, DJ_ERR_INVALID, "subtree", "subtree 应为 1 或 0");
 	q->min_severity = -1;
 	q->to = today;
 	q->from = dj_date_add_months((struct dj_date){ today.y, today.m, 1 }, -2);
@@ -151,6 +154,12 @@ static dj_rc emit_filtered(void *arg, const struct dj_finding *f, const char *or
 	return emit(sf->col, f, org_name);
 }
 
+/* Dues arrears (FEE-11, FEE-12) join the same list. */
+static dj_rc emit_dues(void *arg, const struct dj_finding *f)
+{
+	return emit_filtered(arg, f, NULL);
+}
+
 dj_rc api_findings(struct dj_req *r)
 {
 	struct dj_compliance_query q;
@@ -173,6 +182,10 @@ dj_rc api_findings(struct dj_req *r)
 		if (q.org_id && dj_org_get(c, &r->user->scope, q.org_id, &r->arena, &ro) == DJ_OK)
 			root = ro.path;
 		rc = dj_status_findings(&x, root, dj_date_today(), emit_filtered, &(struct status_filter){ cp, &q });
+	}
+	if (!rc && q.subtree && (!q.rule || strncmp(q.rule, "FEE-", 4) == 0)) {
+		struct status_filter sf = { &col, &q };
+		rc = dj_dues_arrears(&x, q.org_id ? q.org_id : r->user->org_id, q.min_severity, emit_dues, &sf);
 	}
 	/* Structure findings (ORG-*) of the org itself, when one org is asked for without its subtree. */
 	if (!rc && q.org_id && (!q.rule || strncmp(q.rule, "ORG-", 4) == 0)) {
@@ -248,6 +261,12 @@ dj_rc api_inbox(struct dj_req *r)
 	dj_req_list_begin(r);
 	struct collect col = { dj_req_jw(r), 0, (page - 1) * per_page, page * per_page, before };
 	rc = dj_compliance_eval(&x, &q, today, emit, &col);
+	if (!rc) {
+		struct status_filter sf = { &col, &q };
+		rc = dj_status_findings(&x, r->user->scope.org_path, today, emit_filtered, &sf);
+		if (!rc)
+			rc = dj_dues_arrears(&x, r->user->org_id, DJ_SEV_WARNING, emit_dues, &sf);
+	}
 	dj_db_release(c);
 	if (rc)
 		return dj_req_fail(r, rc, NULL, NULL);

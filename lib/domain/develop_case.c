@@ -287,7 +287,7 @@ dj_rc dj_dev_case_write(const struct dj_model_ctx *x, int64_t id, struct dj_date
 	struct dj_stmt *s;
 	char status[16], path[DJ_PATH_MAX], birth[11];
 	int64_t org, mid;
-	bool done[26];
+	bool done[26] = { false };
 	dj_rc rc = case_row(x, id, status, sizeof(status), &org, path, sizeof(path), birth, sizeof(birth), &mid);
 	if (rc)
 		return rc;
@@ -444,7 +444,7 @@ dj_rc dj_dev_step_add(const struct dj_model_ctx *x, int64_t id, const json_t *bo
 {
 	char status[16], path[DJ_PATH_MAX], birth[11], msg[400];
 	int64_t org, mid;
-	bool done[26], done2[26];
+	bool done[26] = { false }, done2[26] = { false };
 	const char *k;
 	json_t *v;
 	dj_rc rc = case_row(x, id, status, sizeof(status), &org, path, sizeof(path), birth, sizeof(birth), &mid);

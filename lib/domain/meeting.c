@@ -312,7 +312,7 @@ dj_rc dj_meeting_attendance_write(const struct dj_model_ctx *x, int64_t id, stru
 {
 	char status[16], path[DJ_PATH_MAX];
 	int64_t org;
-	struct tally t;
+	struct tally t = { 0 };
 	dj_rc rc = meeting_row(x, id, status, sizeof(status), &org, path, sizeof(path), NULL, 0);
 	if (!rc)
 		rc = count(x, id, org, &t, w);
@@ -414,7 +414,7 @@ dj_rc dj_meeting_vote_add(const struct dj_model_ctx *x, int64_t id, const json_t
 {
 	char status[16], path[DJ_PATH_MAX], ts[26], expl[512];
 	int64_t org;
-	struct tally t;
+	struct tally t = { 0 };
 	bool bad = false;
 	struct dj_stmt *s;
 	dj_rc rc = meeting_row(x, id, status, sizeof(status), &org, path, sizeof(path), NULL, 0);
@@ -502,7 +502,7 @@ dj_rc dj_meeting_write(const struct dj_model_ctx *x, int64_t id, struct dj_jw *w
 {
 	struct dj_strbuf sb = DJ_STRBUF_INIT;
 	struct dj_jw mw;
-	struct tally t;
+	struct tally t = { 0 };
 	char status[16], path[DJ_PATH_MAX];
 	int64_t org;
 	struct dj_stmt *s;

@@ -48,7 +48,7 @@ static dj_rc member_row(const struct dj_model_ctx *x, int64_t id, struct mrow *m
 
 dj_rc dj_member_status_change(const struct dj_model_ctx *x, int64_t member_id, const json_t *body, struct dj_model_err *err)
 {
-	struct mrow m;
+	struct mrow m = { 0 };
 	struct dj_date on, since;
 	char msg[300], ts[26];
 	const char *k;
@@ -175,7 +175,7 @@ dj_rc dj_member_status_change(const struct dj_model_ctx *x, int64_t member_id, c
 
 dj_rc dj_member_status_history(const struct dj_model_ctx *x, int64_t member_id, struct dj_jw *w, int64_t *n)
 {
-	struct mrow m;
+	struct mrow m = { 0 };
 	struct dj_stmt *s;
 	dj_rc rc = member_row(x, member_id, &m);
 	if (rc)
@@ -245,8 +245,8 @@ static void write_transfer(struct dj_stmt *s, struct dj_jw *w)
 
 dj_rc dj_transfer_issue(const struct dj_model_ctx *x, const json_t *body, int64_t *id, struct dj_model_err *err)
 {
-	struct mrow m;
-	struct dj_org to;
+	struct mrow m = { 0 };
+	struct dj_org to = { 0 };
 	struct dj_date issued, dues;
 	struct dj_stmt *s;
 	char until[11], letter[48], ts[26], after[600], tmp[16];
