@@ -272,14 +272,9 @@ t('the dry run reports every bad row with its row number, column and a Chinese r
     ['吴重复', dupe, '正式党员', '', '', '', ''], // row 10: same 身份证号 as row 7
     ['郑已有', '11010519491231002X', '正式党员', '', '', '', ''], // row 11: fine unless registered
     ['冯正常', freshId('1974-01-01'), '正式党员', '', '', '', ''], // row 12: fine
+    ['陈错日期', freshId('1975-01-01'), '正式党员', '', '2020-13-01', '', ''], // row 13: not a date
+    ['褚错组织', freshId('1976-01-01'), '正式党员', '', '', '', '不存在的党支部'], // row 14: unknown org
   ]
-  // BUG: a cell that fails to parse (a bad code, date, 是/否, or an unknown 所属党组织) on any data row
-  // after the first is a heap-use-after-free in the import thread (ASan aborts the server):
-  // lib/domain/import.c keeps the header's column labels in the arena that run_pass releases after
-  // every row, then add_error copies p->col_label[c]. Expected: rows like these reported with
-  // their column label. Re-enable by adding them to `rows` above:
-  //   ['陈错日期', freshId('1975-01-01'), '正式党员', '', '2020-13-01', '', ''],
-  //   ['褚错组织', freshId('1976-01-01'), '正式党员', '', '', '', '不存在的党支部'],
   const before = await total(admin, `org_id=${branch.id}`)
   const nb = await batchesTotal(admin)
   const dash0 = (await cg.get('/api/v1/dashboard')).body
@@ -288,12 +283,12 @@ t('the dry run reports every bad row with its row number, column and a Chinese r
   assert.equal(job.state, 'done', JSON.stringify(job))
   assert.equal(job.result.dry_run, true)
   assert.equal(job.result.fatal, null)
-  assert.equal(job.result.rows_total, 10)
-  assert.equal(job.result.rows_bad, 7)
+  assert.equal(job.result.rows_total, 12)
+  assert.equal(job.result.rows_bad, 9)
   assert.equal(job.result.rows_ok, 3)
   assert.equal(job.result.batch_id, null)
   const errs = job.result.errors
-  assert.deepEqual(errs.map((e) => e.row), [2, 3, 4, 5, 6, 9, 10])
+  assert.deepEqual(errs.map((e) => e.row), [2, 3, 4, 5, 6, 9, 10, 13, 14])
   const at = (row) => errs.find((e) => e.row === row)
   assert.deepEqual([at(2).column, at(2).field], ['人员类别', 'category'])
   assert.deepEqual([at(3).column, at(3).field], ['身份证号', 'id_number'])
@@ -304,6 +299,8 @@ t('the dry run reports every bad row with its row number, column and a Chinese r
   assert.deepEqual([at(9).column, at(9).field], ['身份证号', 'id_number'])
   assert.deepEqual([at(10).column, at(10).field], ['身份证号', 'id_number'])
   assert.match(at(10).message, /重复/)
+  assert.equal(at(13).column, '入党日期', JSON.stringify(at(13)))
+  assert.equal(at(14).column, '所属党组织', JSON.stringify(at(14)))
   for (const e of errs) assert.ok(hasChinese(e.message), JSON.stringify(e))
   // nothing written
   assert.equal(await total(admin, `org_id=${branch.id}`), before)
@@ -316,7 +313,7 @@ t('the dry run reports every bad row with its row number, column and a Chinese r
   assert.equal(commit.result.fatal, null)
   assert.equal(commit.result.dry_run, false)
   assert.equal(commit.result.batch_id, null)
-  assert.deepEqual(commit.result.errors.map((e) => e.row), [2, 3, 4, 5, 6, 9, 10])
+  assert.deepEqual(commit.result.errors.map((e) => e.row), [2, 3, 4, 5, 6, 9, 10, 13, 14])
   assert.equal(await total(admin, `org_id=${branch.id}`), before)
   assert.equal(await total(admin, `q=${encodeURIComponent('孙正常')}`), 0)
   assert.equal(await batchesTotal(admin), nb)
