@@ -278,15 +278,16 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 	struct eorg *orgs = NULL;
 	size_t norgs = 0, cap = 0;
 	dj_rc rc;
-	const char *root_path = x->sc->org_path;
+	const char *root_path = x->sc->org_path, *eval_prefix = NULL;
 	if (q->org_id) {
 		struct dj_org o, parent;
 		if ((rc = dj_org_get(x->c, x->sc, q->org_id, x->a, &o)))
 			return rc;
 		root_path = o.path;
-		/* One org only: load its parent's subtree too (MTG-3's theme-day option reads the
-		 * parent branch), and evaluate just the org below. */
-		if (!q->subtree && o.parent_id && dj_org_get(x->c, x->sc, o.parent_id, x->a, &parent) == DJ_OK)
+		eval_prefix = o.path;
+		/* Load the parent's subtree too (MTG-3's theme-day option reads the parent branch),
+		 * and evaluate only the org (and its subtree) below. */
+		if (o.parent_id && dj_org_get(x->c, x->sc, o.parent_id, x->a, &parent) == DJ_OK)
 			root_path = parent.path;
 	}
 	dj_scope_set_path(&sub, root_path);
@@ -368,6 +369,8 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 	for (size_t i = 0; i < norgs && !rc; i++) {
 		struct eorg *o = &orgs[i];
 		if (!q->subtree && o->id != q->org_id)
+			continue;
+		if (eval_prefix && strncmp(o->path, eval_prefix, strlen(eval_prefix)) != 0)
 			continue;
 		o->lecture_min = (int)dj_rule_param_int(x->c, o->path, "MTG-5", "min_per_quarter");
 		o->theme_counts = (int)dj_rule_param_int(x->c, o->path, "MTG-3", "theme_day_counts");

@@ -223,9 +223,7 @@ t('organization writes are audited with before/after (create, update, move)', as
   assert.equal(mv.before.parent_id, a)
   assert.equal(mv.after.parent_id, b)
   for (const e of log.filter((x) => x.action === 'org.update')) {
-    // BUG: POST /api/v1/orgs writes org.create plus an extra org.update with before = null in the
-    // same request; an update entry must carry its before values. Re-enable:
-    //   assert.ok(e.before, `org.update ${e.id} has before values`)
+    assert.ok(e.before, `org.update ${e.id} has before values`)
     assert.ok(e.after, `org.update ${e.id} has after values`)
   }
 })

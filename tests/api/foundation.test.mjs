@@ -118,11 +118,9 @@ async function rawOrNull(parts) {
   }
 }
 
-function assert413(r) {
-  // BUG: the server closes the connection without any response ("Application reported internal
-  // error, closing connection." on stderr) instead of answering 413. Re-enable:
-  //   assert.ok(r, 'a 413 response arrives before the connection closes')
-  if (!r) return
+function assert413(r, mayClose = false) {
+  if (mayClose && !r) return
+  assert.ok(r, 'a 413 response arrives before the connection closes')
   assert.equal(r.status, 413, r.raw.slice(0, 300))
   const body = JSON.parse(r.body)
   assert.equal(errorShapeProblem(body), null)
@@ -136,7 +134,8 @@ t('a body over 1 MiB is 413 JSON', async () => {
       `Content-Length: ${Buffer.byteLength(big)}\r\nConnection: close\r\n\r\n`,
     big,
   ])
-  assert413(r)
+  // BUG: with Content-Length > 1 MiB the server still closes the connection without any response (chunked gets its 413).
+  assert413(r, true)
   // the server still answers afterwards
   assert.equal((await api(srv.base, 'GET', '/api/v1/health')).status, 200)
 })
@@ -277,9 +276,7 @@ t('GET /api/v1/openapi.json is OpenAPI 3.0.3 with every route of the table', asy
       const param = (op.parameters || []).find((p) => p.name === m[1] && p.in === 'path')
       assert.ok(param && param.required === true, `${method} ${pattern} declares path parameter ${m[1]}`)
       if (/id$/.test(m[1])) assert.equal(param.schema.type, 'integer', `${pattern}: ${m[1]} is an integer`)
-      // BUG: lib/api/openapi.c types every path parameter as integer, also {kind} (rewards,
-      // positions, family, abroad). Re-enable:
-      //   else assert.equal(param.schema.type, 'string', `${pattern}: ${m[1]} is a string`)
+      else assert.equal(param.schema.type, 'string', `${pattern}: ${m[1]} is a string`)
     }
   }
   assert.equal(r.body.paths['/metrics'], undefined, '/metrics is internal, not in OpenAPI')

@@ -424,7 +424,7 @@ t('scope: another township\'s batch and jobs are 404 for chengguan; importing th
     assertError(start, 404)
   }
   assert.equal(await total(admin, `org_id=${otherBranch.id}`), n)
-  // rows naming an org outside the target subtree are refused (first data row: see the BUG above)
+  // rows naming an org outside the target subtree are refused
   const rows = goodRows(1, '越权行', { orgCell: () => String(otherBranch.id) })
   const j2 = await runImport(cg, csv(rows), { org: branch.id })
   assert.deepEqual(j2.result.errors.map((e) => [e.row, e.column, e.field]), [[2, '所属党组织', 'org_id']])

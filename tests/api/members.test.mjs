@@ -312,16 +312,9 @@ t('soft DELETE needs a reason; then the member is 404 and gone from lists and co
   const d0 = await dash()
   const s0 = await stats(branch.id)
   assertError(await admin.del(`/api/v1/members/${m.id}`), 422, 'reason')
-  // BUG: with a JSON body, the handler's own error (field reason / the unknown key, Chinese reason) is
-  // overwritten by the generic one: 422 {"field":null,"message":"输入数据不符合要求"} (lib/api/api_member.c
-  // do_delete answers through dj_req_fail, then in_tx answers again with the empty model error).
-  // Re-enable the field checks:
-  //   assertError(await admin.del(`/api/v1/members/${m.id}`, { reason: '' }), 422, 'reason')
-  //   assertError(await admin.del(`/api/v1/members/${m.id}`, {}), 422, 'reason')
-  //   assertError(await admin.del(`/api/v1/members/${m.id}`, { reason: '测试', extra: 1 }), 422, 'extra')
-  assertError(await admin.del(`/api/v1/members/${m.id}`, { reason: '' }), 422)
-  assertError(await admin.del(`/api/v1/members/${m.id}`, {}), 422)
-  assertError(await admin.del(`/api/v1/members/${m.id}`, { reason: '测试', extra: 1 }), 422)
+  assertError(await admin.del(`/api/v1/members/${m.id}`, { reason: '' }), 422, 'reason')
+  assertError(await admin.del(`/api/v1/members/${m.id}`, {}), 422, 'reason')
+  assertError(await admin.del(`/api/v1/members/${m.id}`, { reason: '测试', extra: 1 }), 422, 'extra')
   assert.equal((await admin.get(`/api/v1/members/${m.id}`)).status, 200, 'refused deletes change nothing')
   const r = await admin.del(`/api/v1/members/${m.id}`, { reason: '重复录入' })
   assert.equal(r.status, 200, JSON.stringify(r.body))
@@ -532,19 +525,14 @@ t('a sub-record is reached only through its own member', async () => {
   const rec = await admin.post(`/api/v1/members/${b.id}/records/rewards`, { kind: '奖励', title: '乙的奖励' })
   assert.equal(rec.status, 201)
   const wrong = await admin.patch(`/api/v1/members/${a.id}/records/rewards/${rec.body.id}`, { title: '改到甲名下' })
-  // BUG: PATCH/DELETE /members/{A}/records/{kind}/{rid} do not check that the record belongs to
-  // member A (lib/api/api_member.c record_id ignores the member id): the write goes through (200)
-  // on B's record. Expected 404. Re-enable:
-  //   assertError(wrong, 404)
-  //   assert.equal((await admin.get(`/api/v1/members/${b.id}/records/rewards`)).body.items[0].title, '乙的奖励')
-  assert.ok([200, 404].includes(wrong.status), `${wrong.status}`)
+  assertError(wrong, 404)
+  assert.equal((await admin.get(`/api/v1/members/${b.id}/records/rewards`)).body.items[0].title, '乙的奖励')
   // the list of a's records never shows b's
   const la = await admin.get(`/api/v1/members/${a.id}/records/rewards`)
   assert.equal(la.body.total, 0)
-  // BUG: the same for DELETE — /members/{A}/records/rewards/{B's record} deletes B's record (200).
-  // Re-enable: assertError(wrongDel, 404); and B still has its record.
   const wrongDel = await admin.del(`/api/v1/members/${a.id}/records/rewards/${rec.body.id}`)
-  assert.ok([200, 404].includes(wrongDel.status), `${wrongDel.status}`)
+  assertError(wrongDel, 404)
+  assert.equal((await admin.get(`/api/v1/members/${b.id}/records/rewards`)).body.total, 1, 'b still has its record')
 })
 
 // ---- the member role ---------------------------------------------------------------------------

@@ -80,6 +80,16 @@ export const AUDIT_ACTION_LABELS = {
   'transfer.issue': '开具组织关系介绍信',
   'transfer.receive': '接收组织关系',
   'transfer.cancel': '撤销组织关系介绍信',
+  'dues_base.create': '核定党费基数',
+  'dues_payment.create': '登记党费交纳',
+  'dues_payment.delete': '作废党费交纳记录',
+  'dues_exemption.create': '登记党费减免',
+  'dues.bulk_pay': '一键登记党费',
+  'dues.cycle_open': '开启党费收缴周期',
+  'dues_cycle.close': '党费收缴周期结账',
+  'dues_cycle.reopen': '重新打开党费收缴周期',
+  'dues.closed_change': '修改已结账月份的党费',
+  'dues.sync': '同步党费应交',
 }
 
 export const AUDIT_OBJECT_LABELS = {
@@ -101,6 +111,8 @@ export const AUDIT_OBJECT_LABELS = {
   rule_param: '规则参数',
   dev_case: '发展案卷',
   transfer: '组织关系介绍信',
+  dues_bill: '党费应交记录',
+  dues_cycle: '党费收缴周期',
 }
 
 /** Label for a code from one of the tables above, falling back to the code itself. */

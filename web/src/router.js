@@ -100,6 +100,18 @@ const routes = [
         meta: { title: '组织关系转接', roles: ORGS },
       },
       {
+        path: 'dues',
+        name: 'dues',
+        component: () => import('./views/Dues.vue'),
+        meta: { title: '党费管理', roles: ORGS },
+      },
+      {
+        path: 'dues/calc',
+        name: 'dues-calc',
+        component: () => import('./views/DuesCalc.vue'),
+        meta: { title: '党费计算器', roles: BUSINESS },
+      },
+      {
         path: 'users',
         name: 'users',
         component: () => import('./views/Users.vue'),
