@@ -526,7 +526,15 @@ static dj_rc exp_annual(const struct dj_model_ctx *x, int64_t org, const char *m
 }
 
 /* Write the file and audit who took it, in one transaction; then send it. */
+static dj_rc export_as(struct dj_req *r, export_fn fn, const char *month, int year, const char *what, const char *name,
+		       const char *ctype);
 static dj_rc export(struct dj_req *r, export_fn fn, const char *month, int year, const char *what, const char *name)
+{
+	return export_as(r, fn, month, year, what, name, XLSX);
+}
+
+static dj_rc export_as(struct dj_req *r, export_fn fn, const char *month, int year, const char *what, const char *name,
+		       const char *ctype)
 {
 	struct dj_db_conn *c;
 	struct dj_model_ctx x;
@@ -555,7 +563,24 @@ static dj_rc export(struct dj_req *r, export_fn fn, const char *month, int year,
 		unlink(path);
 		return dj_req_fail(r, rc, NULL, NULL);
 	}
-	return api_send_file(r, path, XLSX, name);
+	return api_send_file(r, path, ctype, name);
+}
+
+static dj_rc exp_annual_pdf(const struct dj_model_ctx *x, int64_t org, const char *month, int year, const char *path,
+			    int64_t *rows)
+{
+	(void)month;
+	return dj_dues_publication_pdf(x, org, year, path, rows);
+}
+
+dj_rc api_export_dues_annual_pdf(struct dj_req *r)
+{
+	int year = 0;
+	dj_rc rc = year_param(r, &year);
+	/* "党费收缴情况公示.pdf" */
+	return rc ? rc
+		  : export_as(r, exp_annual_pdf, NULL, year, "export.dues_annual",
+			      "%E5%85%9A%E8%B4%B9%E6%94%B6%E7%BC%B4%E6%83%85%E5%86%B5%E5%85%AC%E7%A4%BA.pdf", "application/pdf");
 }
 
 dj_rc api_export_dues(struct dj_req *r)

@@ -77,6 +77,7 @@ dj_rc api_transfer_receive(struct dj_req *r);
 dj_rc api_transfer_letter(struct dj_req *r);
 dj_rc api_dev_documents(struct dj_req *r);
 dj_rc api_dev_documents_pdf(struct dj_req *r);
+dj_rc api_export_dues_annual_pdf(struct dj_req *r);
 dj_rc api_member_dues(struct dj_req *r);
 dj_rc api_member_dues_bases(struct dj_req *r);
 dj_rc api_member_dues_base_add(struct dj_req *r);

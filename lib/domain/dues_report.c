@@ -1006,3 +1006,52 @@ out: {
 	return rc ? rc : rc2;
 }
 }
+
+dj_rc dj_dues_publication_pdf(const struct dj_model_ctx *x, int64_t org_id, int year, const char *path, int64_t *rows)
+{
+	struct dj_org o;
+	struct dj_scope sub;
+	struct dj_stmt *s;
+	char lo[8], hi[8];
+	size_t cap = 64, n = 0;
+	int64_t due_all = 0, paid_all = 0;
+	*rows = 0;
+	dj_rc rc = dj_org_get(x->c, x->sc, org_id, x->a, &o);
+	if (rc)
+		return rc;
+	dj_scope_set_path(&sub, o.path);
+	dj_dues_month_format(year * 12, lo);
+	dj_dues_month_format(year * 12 + 11, hi);
+	const char **paras = dj_arena_alloc(x->a, sizeof(char *) * cap);
+	/* FEE-13: the annual publication, one line per member with the year's due and paid amounts. */
+	paras[n++] = dj_arena_printf(x->a, "　　根据《关于中国共产党党费收缴、使用和管理的规定》，现将%s%d年度党费收缴情况公示如下（单位：元）：",
+				     o.name, year);
+	if ((rc = dj_db_prepare(x->c, "SELECT o.name, m.name, SUM(b.amount_fen), SUM(b.paid_fen) FROM dues_bills b"
+				      " JOIN members m ON m.id = b.member_id JOIN orgs o ON o.id = b.org_id"
+				      " WHERE b.org_path >= ? AND b.org_path < ? AND b.month >= ? AND b.month <= ?"
+				      " GROUP BY b.member_id, o.name, m.name, b.org_path ORDER BY b.org_path, b.member_id", &s)))
+		return rc;
+	dj_stmt_bind_text(s, 1, sub.org_path);
+	dj_stmt_bind_text(s, 2, sub.path_hi);
+	dj_stmt_bind_text(s, 3, lo);
+	dj_stmt_bind_text(s, 4, hi);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		int64_t due = dj_stmt_int(s, 2), paid = dj_stmt_int(s, 3);
+		if (n + 2 >= cap) {
+			const char **more = dj_arena_alloc(x->a, sizeof(char *) * cap * 2);
+			memcpy(more, paras, sizeof(char *) * n);
+			paras = more;
+			cap *= 2;
+		}
+		paras[n++] = dj_arena_printf(x->a, "%lld．%s　%s　全年应交 %s　实交 %s", (long long)++*rows, dj_stmt_text(s, 0),
+					     dj_stmt_text(s, 1), yuan(x->a, due), yuan(x->a, paid));
+		due_all += due;
+		paid_all += paid;
+	}
+	dj_stmt_reset(s);
+	paras[n++] = dj_arena_printf(x->a, "合计：党员 %lld 人，全年应交 %s 元，实交 %s 元。", (long long)*rows, yuan(x->a, due_all),
+				     yuan(x->a, paid_all));
+	paras[n++] = dj_arena_printf(x->a, ">中共%s", o.name);
+	struct dj_doc doc = { dj_arena_printf(x->a, "%d年度党费收缴情况公示", year), paras, n };
+	return dj_pdf_write(path, &doc, 1);
+}
