@@ -17,5 +17,10 @@
  *  Bad input (wrong types, impossible dates) → DJ_ERR_INVALID with *field and a Chinese err. */
 dj_rc dj_develop_check(const json_t *timeline, struct dj_date switch_on, struct dj_jw *w, const char **field, char *err,
 		       size_t errlen);
+struct dj_calendar;
+/** As dj_develop_check, counting 公示 working days with the S-5 calendar (NULL = weekdays only,
+ *  flagged provisional). */
+dj_rc dj_develop_check_cal(const json_t *timeline, struct dj_date switch_on, const struct dj_calendar *cal,
+			   struct dj_jw *w, const char **field, char *err, size_t errlen);
 
 #endif

@@ -27,6 +27,14 @@ dj_rc dj_transfer_list(const struct dj_model_ctx *x, const char *status, int64_t
 /** The printable three-part letter (存根 / 介绍信 / 回执) as an HTML page into sb. */
 dj_rc dj_transfer_letter_html(const struct dj_model_ctx *x, int64_t id, struct dj_strbuf *sb);
 
+/** Register a mobile member record ({direction: out|in, place, reason?, since}) or a contact
+ *  ({contact_on}) or its end ({ended_on}) when mobility_id > 0; keeps the member's 流动党员 flag;
+ *  audited. */
+dj_rc dj_member_mobility(const struct dj_model_ctx *x, int64_t member_id, int64_t mobility_id, const json_t *body,
+			 struct dj_model_err *err);
+/** A member's mobility records as list items. */
+dj_rc dj_member_mobility_write(const struct dj_model_ctx *x, int64_t member_id, struct dj_jw *w, int64_t *n);
+
 /** ST and REL reminders for the subtree at root_path: lost contact ≥6 months (ST-1), suspended
  *  ≥2 years (ST-2), letters past validity without receipt (REL-5/REL-6). */
 dj_rc dj_status_findings(const struct dj_model_ctx *x, const char *root_path, struct dj_date today, dj_finding_fn fn,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
+#include "dj/calendar.h"
 #include "dj/compliance.h"
 #include "dj/develop.h"
 #include "dj/develop_case.h"
@@ -395,4 +396,97 @@ dj_rc api_dev_documents_pdf(struct dj_req *r)
 	/* "发展党员材料.pdf" */
 	rc = api_send_file(r, path, "application/pdf", "%E5%8F%91%E5%B1%95%E5%85%9A%E5%91%98%E6%9D%90%E6%96%99.pdf");
 	return rc;
+}
+
+/* ---- mobile members and the working-day calendar ------------------------------------------------- */
+
+dj_rc api_member_mobility_add(struct dj_req *r)
+{
+	json_t *b;
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	struct dj_model_err err = { 0 };
+	int64_t id, mid = 0, n = 0;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_body(r, &b)))
+		return rc;
+	if (r->nparams > 1 && dj_parse_int_str(r->params[1], 1, INT64_MAX, &mid))
+		return dj_req_fail(r, DJ_ERR_NOTFOUND, NULL, NULL);
+	if ((rc = in_write(r, &c, &who, &x)))
+		return rc;
+	rc = dj_member_mobility(&x, id, mid, b, &err);
+	if (!rc) {
+		dj_req_list_begin(r);
+		rc = dj_member_mobility_write(&x, id, dj_req_jw(r), &n);
+		dj_req_list_end(r, n, 1, 200);
+	}
+	return finish(r, c, rc, &err, mid ? 200 : 201);
+}
+
+dj_rc api_member_mobility_list(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t id, n = 0;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, &c)))
+		return rc;
+	api_model_ctx(r, c, &who, &x);
+	dj_req_list_begin(r);
+	rc = dj_member_mobility_write(&x, id, dj_req_jw(r), &n);
+	dj_db_release(c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	dj_req_list_end(r, n, 1, 200);
+	return DJ_OK;
+}
+
+dj_rc api_calendar_get(struct dj_req *r)
+{
+	struct dj_db_conn *c;
+	int64_t year = dj_date_today().y, n = 0;
+	const char *y = dj_req_query(r, "year");
+	dj_rc rc;
+	if (y && *y && dj_parse_int_str(y, 1950, 2149, &year))
+		return dj_req_fail(r, DJ_ERR_INVALID, "year", "year 应为 1950 到 2149 的年份");
+	if ((rc = api_reader(r, &c)))
+		return rc;
+	dj_req_list_begin(r);
+	rc = dj_calendar_write(c, (int)year, dj_req_jw(r), &n);
+	dj_db_release(c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	dj_req_list_end(r, n, 1, 400);
+	return DJ_OK;
+}
+
+dj_rc api_calendar_set(struct dj_req *r)
+{
+	static const char *const keys[] = { "day", "kind", "name", NULL };
+	json_t *b;
+	const char *day, *kind, *name;
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	struct dj_model_err err = { 0 };
+	struct dj_date d;
+	dj_rc rc;
+	if ((rc = api_body(r, &b)) || (rc = api_only_keys(r, b, keys)) || (rc = api_str(r, b, "day", true, 10, &day)) ||
+	    (rc = api_str(r, b, "kind", true, 10, &kind)) || (rc = api_str(r, b, "name", false, 40, &name)))
+		return rc;
+	if (dj_date_parse(day, strlen(day), &d) || d.y < 1950 || d.y > 2149)
+		return dj_req_fail(r, DJ_ERR_INVALID, "day", "day 应为 YYYY-MM-DD");
+	char k = strcmp(kind, "holiday") == 0 ? 'h' : strcmp(kind, "workday") == 0 ? 'w' : strcmp(kind, "normal") == 0 ? 0 : '?';
+	if ((rc = in_write(r, &c, &who, &x)))
+		return rc;
+	rc = dj_calendar_set(&x, d, k, name, &err);
+	if (!rc) {
+		int64_t n;
+		dj_req_list_begin(r);
+		rc = dj_calendar_write(c, d.y, dj_req_jw(r), &n);
+		dj_req_list_end(r, n, 1, 400);
+	}
+	return finish(r, c, rc, &err, 200);
 }

@@ -2,6 +2,7 @@
  * dashboard and the 待办 inbox: one evaluation code path for all of them. */
 #include <stdio.h>
 #include <string.h>
+#include "dj/calendar.h"
 #include "dj/compliance.h"
 #include "dj/develop.h"
 #include "dj/dues.h"
@@ -175,7 +176,8 @@ dj_rc api_findings(struct dj_req *r)
 	struct collect col = { dj_req_jw(r), 0, (page - 1) * per_page, page * per_page, NULL };
 	rc = dj_compliance_eval(&x, &q, dj_date_today(), emit, &col);
 	/* Membership status and transfer reminders (ST-1, ST-2, REL-6) in the same list. */
-	if (!rc && (!q.rule || strncmp(q.rule, "ST-", 3) == 0 || strncmp(q.rule, "REL-", 4) == 0) && q.subtree) {
+	if (!rc && (!q.rule || strncmp(q.rule, "ST-", 3) == 0 || strncmp(q.rule, "REL-", 4) == 0 || strncmp(q.rule, "MOB-", 4) == 0) &&
+	    q.subtree) {
 		struct collect *cp = &col;
 		const char *root = r->user->scope.org_path;
 		struct dj_org ro;
@@ -332,7 +334,14 @@ dj_rc api_develop_check(struct dj_req *r)
 	struct dj_date switch_on;
 	if (dj_date_parse_compact(sw, &switch_on))
 		dj_date_parse(DJ_DEV_SWITCH_DEFAULT, 10, &switch_on);
-	rc = dj_develop_check(b, switch_on, dj_req_jw(r), &field, err, sizeof(err));
+	struct dj_calendar cal;
+	if ((rc = api_reader(r, &c)))
+		return rc;
+	rc = dj_calendar_load(c, &r->arena, &cal);
+	dj_db_release(c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	rc = dj_develop_check_cal(b, switch_on, &cal, dj_req_jw(r), &field, err, sizeof(err));
 	if (rc)
 		return dj_req_fail(r, rc, field, "%s", err);
 	return DJ_OK;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
+#include "dj/calendar.h"
 #include "dj/compliance.h"
 #include "dj/date.h"
 #include "dj/develop.h"
@@ -153,16 +154,18 @@ static dj_rc timeline(const struct dj_model_ctx *x, int64_t id, const char *birt
 	return DJ_OK;
 }
 
-/* Runs the check and returns its parsed result. */
-static json_t *run_check(const json_t *tl, struct dj_date switch_on)
+/* Runs the check with the store's S-5 calendar and returns its parsed result. */
+static json_t *run_check(const struct dj_model_ctx *x, const json_t *tl, struct dj_date switch_on)
 {
+	struct dj_calendar cal;
+	const struct dj_calendar *cp = dj_calendar_load(x->c, x->a, &cal) == DJ_OK ? &cal : NULL;
 	struct dj_strbuf sb = DJ_STRBUF_INIT;
 	struct dj_jw w;
 	const char *field;
 	char err[256];
 	dj_jw_init(&w, &sb);
 	json_t *res = NULL;
-	if (dj_develop_check(tl, switch_on, &w, &field, err, sizeof(err)) == DJ_OK)
+	if (dj_develop_check_cal(tl, switch_on, cp, &w, &field, err, sizeof(err)) == DJ_OK)
 		res = json_loadb(sb.buf, sb.len, 0, NULL);
 	dj_strbuf_release(&sb);
 	return res;
@@ -326,7 +329,7 @@ dj_rc dj_dev_case_write(const struct dj_model_ctx *x, int64_t id, struct dj_date
 	json_object_set_new(o, "steps", steps);
 	json_t *tl = NULL;
 	if ((rc = timeline(x, id, birth[0] ? birth : NULL, 0, NULL, NULL, &tl, done)) == DJ_OK) {
-		json_t *chk = run_check(tl, switch_on);
+		json_t *chk = run_check(x, tl, switch_on);
 		json_object_set_new(o, "timeline", tl);
 		json_object_set_new(o, "check", chk ? chk : json_null());
 	}
@@ -568,7 +571,7 @@ dj_rc dj_dev_step_add(const struct dj_model_ctx *x, int64_t id, const json_t *bo
 		json_decref(tl0);
 		return rc;
 	}
-	json_t *c0 = run_check(tl0, switch_on), *c1 = run_check(tl1, switch_on);
+	json_t *c0 = run_check(x, tl0, switch_on), *c1 = run_check(x, tl1, switch_on);
 	const char *rule_p = NULL, *bad_p = c0 && c1 ? new_error(c0, c1, &rule_p) : NULL;
 	/* Copies: the findings die with c1 below. */
 	char rule[32] = "", bad_msg[400] = "";

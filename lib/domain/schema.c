@@ -99,6 +99,13 @@ static const struct dj_migration dev_migrations[] = {
 	  "CREATE INDEX transfers_from ON transfers(from_path, status);"
 	  "CREATE INDEX transfers_to ON transfers(to_org_id, status);"
 	  "CREATE INDEX transfers_member ON transfers(member_id);", NULL },
+	{ 11, "working-day calendar (S-5) and mobile members (流动党员)",
+	  "CREATE TABLE work_calendar (day TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('h', 'w')), name TEXT,"
+	  " set_by TEXT, set_at TEXT NOT NULL) STRICT;"
+	  "CREATE TABLE member_mobility (id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL REFERENCES members(id),"
+	  " direction TEXT NOT NULL CHECK (direction IN ('out', 'in')), place TEXT NOT NULL, reason TEXT, since TEXT NOT NULL,"
+	  " last_contact_on TEXT, ended_on TEXT, created_by TEXT, created_at TEXT NOT NULL) STRICT;"
+	  "CREATE INDEX member_mobility_member ON member_mobility(member_id);", NULL },
 };
 
 const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", "dev_cases",

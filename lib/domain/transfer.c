@@ -618,6 +618,33 @@ dj_rc dj_status_findings(const struct dj_model_ctx *x, const char *root_path, st
 	dj_stmt_reset(s);
 	if (rc)
 		return rc;
+	/* MOB-1 / REL-8: a mobile member is contacted at least every 6 months. */
+	if ((rc = dj_db_prepare(x->c, "SELECT m.id, m.name, m.org_id, COALESCE(mm.last_contact_on, mm.since), mm.place"
+				      " FROM member_mobility mm JOIN members m ON m.id = mm.member_id WHERE m.org_path >= ?"
+				      " AND m.org_path < ? AND mm.ended_on IS NULL AND mm.direction = 'out' AND m.deleted_at IS NULL"
+				      " ORDER BY mm.id", &s)))
+		return rc;
+	dj_stmt_bind_text(s, 1, sub.org_path);
+	dj_stmt_bind_text(s, 2, sub.path_hi);
+	while (!rc && dj_stmt_step(s) == DJ_ROW) {
+		struct dj_date lastc;
+		const char *lc = dj_stmt_text(s, 3);
+		if (!lc || dj_date_parse(lc, strlen(lc), &lastc))
+			continue;
+		struct dj_date due_d = dj_date_add_months(lastc, 6);
+		if (dj_date_cmp(due_d, dj_date_add_days(today, 30)) > 0)
+			continue;
+		dj_date_format(due_d, due);
+		snprintf(msg, sizeof(msg), "流动党员 %s（流向 %s）最近一次联系为 %s，%s满 6 个月，须至少每半年联系一次（MOB-1）",
+			 dj_stmt_text(s, 1), dj_stmt_text(s, 4), lc, strcmp(due, t) <= 0 ? "已" : "将");
+		struct dj_finding f = { "MOB-1", strcmp(due, t) <= 0 ? DJ_SEV_ERROR : DJ_SEV_WARNING, msg, dj_stmt_int(s, 2),
+					dj_stmt_int(s, 0), NULL, due, "中办《关于进一步加强和改进流动党员管理工作的意见》（2024）",
+					"mobile-2024" };
+		rc = fn(arg, &f, NULL);
+	}
+	dj_stmt_reset(s);
+	if (rc)
+		return rc;
 	/* REL-5/REL-6: a letter past its validity with no receipt; the sender is still responsible. */
 	if ((rc = dj_db_prepare(x->c, "SELECT t.id, m.name, t.from_org_id, t.member_id, t.letter_no, t.valid_until FROM transfers t"
 				      " JOIN members m ON m.id = t.member_id WHERE t.from_path >= ? AND t.from_path < ?"
@@ -635,4 +662,121 @@ dj_rc dj_status_findings(const struct dj_model_ctx *x, const char *root_path, st
 	}
 	dj_stmt_reset(s);
 	return rc;
+}
+
+/* ---- mobile members (流动党员, RULES.md §5.3) ------------------------------------------------------ */
+
+dj_rc dj_member_mobility(const struct dj_model_ctx *x, int64_t member_id, int64_t mobility_id, const json_t *body,
+			 struct dj_model_err *err)
+{
+	struct mrow m = { 0 };
+	struct dj_stmt *s;
+	struct dj_date d;
+	char ts[26], after[400];
+	dj_rc rc = member_row(x, member_id, &m);
+	if (rc)
+		return rc;
+	dj_time_rfc3339(dj_time_now(), ts);
+	const char *contact = json_string_value(json_object_get(body, "contact_on"));
+	const char *ended = json_string_value(json_object_get(body, "ended_on"));
+	if (mobility_id) {
+		const char *day = contact ? contact : ended;
+		if (!day || dj_date_parse(day, strlen(day), &d) || dj_date_cmp(d, dj_date_today()) > 0) {
+			ferr(err, contact ? "contact_on" : "ended_on", "日期应为不晚于今天的 YYYY-MM-DD（contact_on 或 ended_on）");
+			return DJ_ERR_INVALID;
+		}
+		if ((rc = dj_db_prepare(x->c, contact ? "UPDATE member_mobility SET last_contact_on = ? WHERE id = ? AND member_id = ?"
+						      : "UPDATE member_mobility SET ended_on = ? WHERE id = ? AND member_id = ? AND ended_on IS NULL",
+					&s)))
+			return rc;
+		dj_stmt_bind_text(s, 1, day);
+		dj_stmt_bind_int(s, 2, mobility_id);
+		dj_stmt_bind_int(s, 3, member_id);
+		if ((rc = dj_stmt_exec(s)))
+			return rc;
+		if (dj_db_changes(x->c) == 0)
+			return DJ_ERR_NOTFOUND;
+	} else {
+		const char *dir = json_string_value(json_object_get(body, "direction"));
+		const char *place = json_string_value(json_object_get(body, "place"));
+		const char *reason = json_string_value(json_object_get(body, "reason"));
+		const char *since = json_string_value(json_object_get(body, "since"));
+		if (!dir || (strcmp(dir, "out") && strcmp(dir, "in"))) {
+			ferr(err, "direction", "direction 应为 out（流出）或 in（流入）");
+			return DJ_ERR_INVALID;
+		}
+		if (!place || !*place || strlen(place) > 200) {
+			ferr(err, "place", "须填写流向（流入）地点 place");
+			return DJ_ERR_INVALID;
+		}
+		if (!since || dj_date_parse(since, strlen(since), &d) || dj_date_cmp(d, dj_date_today()) > 0) {
+			ferr(err, "since", "since 应为不晚于今天的 YYYY-MM-DD");
+			return DJ_ERR_INVALID;
+		}
+		if (reason && strlen(reason) > 500) {
+			ferr(err, "reason", "原因过长");
+			return DJ_ERR_INVALID;
+		}
+		if ((rc = dj_db_prepare(x->c, "INSERT INTO member_mobility(member_id, direction, place, reason, since, created_by, created_at)"
+					      " VALUES (?, ?, ?, ?, ?, ?, ?)", &s)))
+			return rc;
+		dj_stmt_bind_int(s, 1, member_id);
+		dj_stmt_bind_text(s, 2, dir);
+		dj_stmt_bind_text(s, 3, place);
+		dj_stmt_bind_text(s, 4, reason);
+		dj_stmt_bind_text(s, 5, since);
+		dj_stmt_bind_text(s, 6, x->who->username);
+		dj_stmt_bind_text(s, 7, ts);
+		if ((rc = dj_stmt_exec(s)))
+			return rc;
+		mobility_id = dj_db_last_id(x->c);
+	}
+	/* The 流动党员 flag follows whether an open record exists. */
+	if ((rc = dj_db_prepare(x->c, "SELECT COUNT(*) FROM member_mobility WHERE member_id = ? AND ended_on IS NULL", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, member_id);
+	int64_t open = dj_stmt_step(s) == DJ_ROW ? dj_stmt_int(s, 0) : 0;
+	dj_stmt_reset(s);
+	struct dj_value vals[64];
+	struct dj_model_err merr = { 0 };
+	memset(vals, 0, sizeof(vals));
+	vals[dj_model_field(&dj_member_entity, "is_mobile")] = (struct dj_value){ true, false, open > 0, NULL };
+	if ((rc = dj_member_update(x, member_id, vals, &merr)))
+		return rc;
+	struct dj_strbuf sb = DJ_STRBUF_INIT;
+	struct dj_jw w;
+	dj_jw_init(&w, &sb);
+	dj_jw_json(&w, body);
+	snprintf(after, sizeof(after), "%.380s", sb.buf);
+	dj_strbuf_release(&sb);
+	struct dj_audit_entry e = { "member.mobility", "member", member_id, m.path, NULL, after };
+	return dj_audit_append(x->c, x->who, &e);
+}
+
+dj_rc dj_member_mobility_write(const struct dj_model_ctx *x, int64_t member_id, struct dj_jw *w, int64_t *n)
+{
+	struct mrow m = { 0 };
+	struct dj_stmt *s;
+	dj_rc rc = member_row(x, member_id, &m);
+	if (rc)
+		return rc;
+	*n = 0;
+	if ((rc = dj_db_prepare(x->c, "SELECT id, direction, place, reason, since, last_contact_on, ended_on FROM member_mobility"
+				      " WHERE member_id = ? ORDER BY id DESC", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, member_id);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		dj_jw_obj_begin(w);
+		dj_jw_kint(w, "id", dj_stmt_int(s, 0));
+		dj_jw_kstr(w, "direction", dj_stmt_text(s, 1));
+		dj_jw_kstr(w, "place", dj_stmt_text(s, 2));
+		dj_jw_kstr(w, "reason", dj_stmt_text(s, 3));
+		dj_jw_kstr(w, "since", dj_stmt_text(s, 4));
+		dj_jw_kstr(w, "last_contact_on", dj_stmt_text(s, 5));
+		dj_jw_kstr(w, "ended_on", dj_stmt_text(s, 6));
+		dj_jw_obj_end(w);
+		(*n)++;
+	}
+	dj_stmt_reset(s);
+	return DJ_OK;
 }

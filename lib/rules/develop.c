@@ -2,6 +2,7 @@
  * its date (dev-2014 before the switch date, dev-2026 ⚠️ from it) unless one set is named. */
 #include <stdio.h>
 #include <string.h>
+#include "dj/calendar.h"
 #include "dj/develop.h"
 #include "dj/findings.h"
 #include "dj/banned.h"
@@ -67,6 +68,12 @@ static char *fmt(struct dj_date d, char buf[static 11])
 
 dj_rc dj_develop_check(const json_t *timeline, struct dj_date switch_on, struct dj_jw *w, const char **field, char *err,
 		       size_t errlen)
+{
+	return dj_develop_check_cal(timeline, switch_on, NULL, w, field, err, errlen);
+}
+
+dj_rc dj_develop_check_cal(const json_t *timeline, struct dj_date switch_on, const struct dj_calendar *cal,
+			   struct dj_jw *w, const char **field, char *err, size_t errlen)
 {
 	struct tl t;
 	const char *k;
@@ -190,14 +197,13 @@ dj_rc dj_develop_check(const json_t *timeline, struct dj_date switch_on, struct 
 					"2026 年细则：确定发展对象前须公示不少于 5 个工作日，缺少公示日期（publicized_from、publicized_to）（DEV-C1 ⚠️）");
 			} else {
 				int wd = 0;
-				for (struct dj_date d = pub_from; dj_date_cmp(d, pub_to) <= 0; d = dj_date_add_days(d, 1)) {
-					int64_t dn = dj_date_to_days(d);
-					int dow = (int)(((dn % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday; 0 = Sunday */
-					wd += dow != 0 && dow != 6;
-				}
+				bool provisional = false;
+				for (struct dj_date d = pub_from; dj_date_cmp(d, pub_to) <= 0 && wd < 400; d = dj_date_add_days(d, 1))
+					wd += dj_calendar_workday(cal, d, &provisional);
 				if (wd < 5 || dj_date_cmp(pub_to, target) > 0) {
-					snprintf(msg, sizeof(msg), "公示 %s 至 %s 共 %d 个工作日（按周一至周五计，未含节假日调休，结果为暂定），须不少于 5 个工作日且在确定发展对象之前（DEV-C1 ⚠️、S-5）",
-						 fmt(pub_from, a), fmt(pub_to, b), wd);
+					snprintf(msg, sizeof(msg), "公示 %s 至 %s 共 %d 个工作日%s，须不少于 5 个工作日且在确定发展对象之前（DEV-C1 ⚠️、S-5）",
+						 fmt(pub_from, a), fmt(pub_to, b), wd,
+						 provisional ? "（该年度未设置节假日日历，按周一至周五计，结果为暂定）" : "（按节假日日历计）");
 					finding(&o, "DEV-C1", DJ_SEV_ERROR, "dev-2026", msg);
 				}
 			}

@@ -118,6 +118,20 @@ const ROUTES = [
     method: 'GET', pattern: '/api/v1/members/{id}/status', roles: ['admin', 'org_admin'], okStatus: 404,
     make: () => ({ path: `/api/v1/members/${NO_ID}/status` }),
   },
+  {
+    method: 'GET', pattern: '/api/v1/members/{id}/mobility', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/mobility` }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/members/{id}/mobility', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/mobility`, body: { direction: 'out', place: '外地', since: '2026-01-01' } }),
+  },
+  {
+    method: 'POST', pattern: '/api/v1/members/{id}/mobility/{mid}', roles: ['admin', 'org_admin'], okStatus: 404,
+    make: () => ({ path: `/api/v1/members/${NO_ID}/mobility/${NO_ID}`, body: { contact_on: '2026-01-01' } }),
+  },
+  { method: 'GET', pattern: '/api/v1/calendar', roles: ['admin', 'org_admin'] },
+  { method: 'PUT', pattern: '/api/v1/calendar', roles: ['admin'], okStatus: 422, make: () => ({ body: {} }) },
   // transfers of the organizational relationship
   { method: 'GET', pattern: '/api/v1/transfers', roles: ['admin', 'org_admin'] },
   { method: 'POST', pattern: '/api/v1/transfers', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },

@@ -122,3 +122,50 @@ test('documents: JSON paragraphs by stage and a PDF whose Chinese text pdftotext
   assert.match(text, /镇机关第一党支部/)
   assert.match(text, /确定入党积极分子/)
 })
+
+test('S-5 calendar: 公示 working days follow holidays and 调休; a year without a calendar is provisional', async () => {
+  const body = { rule_set: 'dev-2026', activist_on: '2025-06-01', target_on: '2026-10-12', publicized_from: '2026-09-28', publicized_to: '2026-10-09' }
+  const before = await check(admin, body)
+  assert.ok(!rules(before).includes('DEV-C1'), 'ten weekdays are enough without a calendar')
+  // National Day: 10-01..10-08 off in this test's calendar; 09-27 and 10-10 worked
+  for (let d = 1; d <= 8; d++) {
+    const r = await api(srv.base, 'PUT', '/api/v1/calendar', { ...admin, body: { day: `2026-10-0${d}`, kind: 'holiday', name: '国庆节' } })
+    assert.equal(r.status, 200)
+  }
+  const org = await api(srv.base, 'PUT', '/api/v1/calendar', { ...chengguan, body: { day: '2026-10-09', kind: 'holiday' } })
+  assert.equal(org.status, 403)
+  const after = await check(admin, body)
+  const f = after.body.findings.find((x) => x.rule === 'DEV-C1')
+  assert.ok(f, 'only 09-28..09-30 and 10-09 are working days now')
+  assert.match(f.message, /按节假日日历计/)
+  const cal = await api(srv.base, 'GET', '/api/v1/calendar?year=2026', admin)
+  assert.equal(cal.body.total, 8)
+  const other = await check(admin, { ...body, activist_on: '2024-01-01', target_on: '2025-03-10', publicized_from: '2025-03-03', publicized_to: '2025-03-04' })
+  assert.match(other.body.findings.find((x) => x.rule === 'DEV-C1' && /公示/.test(x.message)).message, /暂定/)
+})
+
+test('mobile members: registration sets the flag, contacts are recorded, a 6-month silence is a finding', async () => {
+  const list = await api(srv.base, 'GET', '/api/v1/members?org_id=3&subtree=0&per_page=1', chengguan)
+  const id = list.body.items[0].id
+  const mk = await api(srv.base, 'POST', `/api/v1/members/${id}/mobility`, {
+    ...chengguan, body: { direction: 'out', place: '广东省深圳市', reason: '外出务工', since: '2025-01-10' },
+  })
+  assert.equal(mk.status, 201, JSON.stringify(mk.body))
+  const rec = mk.body.items[0]
+  assert.equal(rec.place, '广东省深圳市')
+  const m = await api(srv.base, 'GET', `/api/v1/members/${id}`, chengguan)
+  assert.equal(m.body.is_mobile, true)
+  let f = await api(srv.base, 'GET', '/api/v1/findings?rule=MOB-1&per_page=200', chengguan)
+  assert.ok(f.body.items.some((x) => x.member_id === id && x.severity === 'error'))
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+  const c = await api(srv.base, 'POST', `/api/v1/members/${id}/mobility/${rec.id}`, { ...chengguan, body: { contact_on: today } })
+  assert.equal(c.status, 200)
+  f = await api(srv.base, 'GET', '/api/v1/findings?rule=MOB-1&per_page=200', chengguan)
+  assert.ok(!f.body.items.some((x) => x.member_id === id))
+  const bad = await api(srv.base, 'POST', `/api/v1/members/${id}/mobility`, { ...chengguan, body: { direction: 'sideways', place: 'x', since: '2025-01-01' } })
+  assert.equal(bad.status, 422)
+  assert.equal(bad.body.error.field, 'direction')
+  const end = await api(srv.base, 'POST', `/api/v1/members/${id}/mobility/${rec.id}`, { ...chengguan, body: { ended_on: today } })
+  assert.equal(end.status, 200)
+  assert.equal((await api(srv.base, 'GET', `/api/v1/members/${id}`, chengguan)).body.is_mobile, false)
+})
