@@ -199,6 +199,23 @@ static void test_versions_and_boundaries(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "findings"), 0), "severity")),
 			    "warning");
 	json_decref(o);
+	/* DEV-B4: half-year assessments clamp to month ends; DEV-E1 (dev-2026): the oath within a month. */
+	o = check("{\"activist_on\":\"2024-08-31\"}", "2026-05-18");
+	json_t *asm2 = json_object_get(json_object_get(o, "deadlines"), "assessments");
+	assert_string_equal(json_string_value(json_array_get(asm2, 0)), "2025-02-28");
+	assert_string_equal(json_string_value(json_array_get(asm2, 1)), "2025-08-31");
+	json_decref(o);
+	o = check("{\"approved_on\":\"2026-05-31\",\"oath_on\":\"2026-06-30\"}", "2026-05-18");
+	assert_false(has_rule(o, "DEV-E1"));
+	assert_string_equal(deadline(o, "oath_by"), "2026-06-30");
+	json_decref(o);
+	o = check("{\"approved_on\":\"2026-05-31\",\"oath_on\":\"2026-07-01\"}", "2026-05-18");
+	assert_true(has_rule(o, "DEV-E1"));
+	json_decref(o);
+	/* Before the switch the 2014 set has no oath deadline. */
+	o = check("{\"approved_on\":\"2025-05-31\",\"oath_on\":\"2025-08-01\"}", "2026-05-18");
+	assert_false(has_rule(o, "DEV-E1"));
+	json_decref(o);
 	/* Bad input names the field. */
 	json_t *tl = json_loads("{\"applied_on\":\"2025-02-30\"}", 0, NULL);
 	struct dj_strbuf sb = DJ_STRBUF_INIT;
