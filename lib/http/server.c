@@ -336,10 +336,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
 		x->req.nparams = 0;
-		/* Declared too big: the body is read and dropped (a client far beyond the limit is cut
-		 * off), then answered 413 — libmicrohttpd cannot answer before the upload ends. */
-		if (cl && dj_parse_int_str(cl, 0, INT64_MAX, &n) == DJ_OK && (uint64_t)n > x->limit)
+		if (cl && dj_parse_int_str(cl, 0, INT64_MAX, &n) == DJ_OK && (uint64_t)n > x->limit) {
+			/* Declared too big: answer 413 before reading the body (no 100 Continue); MHD then
+			 * closes the connection. A client already streaming the body may see the close first. */
 			x->too_big = true;
+			dj_req_fail(&x->req, DJ_ERR_TOOBIG, NULL, "请求体超过上限 %zu 字节", x->limit);
+			return send_response(conn, x);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {

@@ -279,8 +279,8 @@ static void test_vote_resolution_thresholds(void **state)
 			{ "resolution", n, m, m, 0, 0, 0, DJ_OK, NULL, 1, 1 },
 			/* one short of the quorum (floor(n/2) present): no valid vote at all */
 			{ "resolution", n, m - 1, m - 1, 0, 0, 0, DJ_OK, NULL, 0, 0 },
-			/* written opinions do not count for a resolution */
-			{ "resolution", n, m, m - 1, 0, 0, n - m > 0 ? 1 : 0, DJ_OK, NULL, 1, 0 },
+			/* written opinions are only for admission and conversion (VOTE-4): refused on a resolution */
+			{ "resolution", n, m, m - 1, 0, 0, n - m > 0 ? 1 : 0, n - m > 0 ? DJ_ERR_INVALID : DJ_OK, NULL, 1, 0 },
 		};
 		for (size_t c = 0; c < N_OF(cases); c++)
 			run_case(&cases[c], k++);
