@@ -79,7 +79,7 @@ void dj_api_openapi(struct dj_strbuf *sb)
 				continue;
 			char m[8];
 			size_t k;
-			for (k = 0; rt[j].method[k] && k < sizeof(m) - 1; k++)
+			for (k = 0; k < sizeof(m) - 1 && rt[j].method[k]; k++)
 				m[k] = (char)(rt[j].method[k] | 0x20);
 			m[k] = '\0';
 			dj_jw_key(&w, m);

@@ -34,7 +34,7 @@ static uint64_t next(struct rng *r)
 }
 static int pick(struct rng *r, int n)
 {
-	return (int)(next(r) % (uint64_t)n);
+	return n > 0 ? (int)(next(r) % (uint64_t)n) : 0;
 }
 
 static const char *const surnames[] = { "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马",
@@ -494,6 +494,7 @@ static dj_rc recount(struct dj_db_conn *c)
 		int64_t full = dj_stmt_int(s, 1), prob = dj_stmt_int(s, 2);
 		for (const char *p = dj_stmt_text(s, 0); p && *p == '/';) {
 			int64_t id = 0;
+			// cppcheck-suppress nullPointerRedundantCheck ; p is non-NULL inside the loop
 			for (p++; *p >= '0' && *p <= '9'; p++)
 				id = id * 10 + (*p - '0');
 			if (id < 1 || id > max)
