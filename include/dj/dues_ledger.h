@@ -134,6 +134,8 @@ dj_rc dj_dues_arrears(const struct dj_model_ctx *x, int64_t org_id, int min_seve
 /** Write the 收缴明细 of org_id's subtree for a month as .xlsx at path; *rows gets the count. */
 dj_rc dj_dues_export_month(const struct dj_model_ctx *x, int64_t org_id, const char *month, const char *path,
 			   int64_t *rows);
+/** The month's 收缴明细 as a PDF (one line per member, totals). */
+dj_rc dj_dues_detail_pdf(const struct dj_model_ctx *x, int64_t org_id, const char *month, const char *path, int64_t *rows);
 /** The annual publication (FEE-13) as a PDF: one line per member with the year's due and paid. */
 dj_rc dj_dues_publication_pdf(const struct dj_model_ctx *x, int64_t org_id, int year, const char *path, int64_t *rows);
 /** Write the annual publication sheet (FEE-13: 党费收缴情况公示) of org_id's subtree for a year. */

@@ -566,6 +566,23 @@ static dj_rc export_as(struct dj_req *r, export_fn fn, const char *month, int ye
 	return api_send_file(r, path, ctype, name);
 }
 
+static dj_rc exp_month_pdf(const struct dj_model_ctx *x, int64_t org, const char *month, int year, const char *path,
+			   int64_t *rows)
+{
+	(void)year;
+	return dj_dues_detail_pdf(x, org, month, path, rows);
+}
+
+dj_rc api_export_dues_pdf(struct dj_req *r)
+{
+	char month[8];
+	dj_rc rc = month_param(r, "month", month);
+	/* "党费收缴明细.pdf" */
+	return rc ? rc
+		  : export_as(r, exp_month_pdf, month, 0, "export.dues",
+			      "%E5%85%9A%E8%B4%B9%E6%94%B6%E7%BC%B4%E6%98%8E%E7%BB%86.pdf", "application/pdf");
+}
+
 static dj_rc exp_annual_pdf(const struct dj_model_ctx *x, int64_t org, const char *month, int year, const char *path,
 			    int64_t *rows)
 {

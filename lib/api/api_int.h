@@ -78,6 +78,7 @@ dj_rc api_transfer_letter(struct dj_req *r);
 dj_rc api_dev_documents(struct dj_req *r);
 dj_rc api_dev_documents_pdf(struct dj_req *r);
 dj_rc api_export_dues_annual_pdf(struct dj_req *r);
+dj_rc api_export_dues_pdf(struct dj_req *r);
 dj_rc api_member_mobility_add(struct dj_req *r);
 dj_rc api_member_mobility_list(struct dj_req *r);
 dj_rc api_calendar_get(struct dj_req *r);

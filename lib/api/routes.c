@@ -163,6 +163,7 @@ static const struct dj_route routes[] = {
 	{ "GET", "/api/v1/dues/arrears", api_dues_arrears, 0, BUSINESS, T_DUES,
 	  "欠交党费提醒（累计 3 个月 FEE-11 提醒；连续 6 个月 FEE-12 自行脱党程序，须支部大会决定）", NULL },
 	{ "GET", "/api/v1/export/dues.xlsx", api_export_dues, 0, BUSINESS, T_DUES, "导出党费收缴明细（org_id、month）", NULL },
+	{ "GET", "/api/v1/export/dues.pdf", api_export_dues_pdf, 0, BUSINESS, T_DUES, "党费收缴明细 PDF（org_id、month）", NULL },
 	{ "GET", "/api/v1/export/dues-annual.pdf", api_export_dues_annual_pdf, 0, BUSINESS, T_DUES,
 	  "年度党费收缴情况公示 PDF（FEE-13；org_id、year）", NULL },
 	{ "GET", "/api/v1/export/dues-annual.xlsx", api_export_dues_annual, 0, BUSINESS, T_DUES,

@@ -1055,3 +1055,43 @@ dj_rc dj_dues_publication_pdf(const struct dj_model_ctx *x, int64_t org_id, int 
 	struct dj_doc doc = { dj_arena_printf(x->a, "%d年度党费收缴情况公示", year), paras, n };
 	return dj_pdf_write(path, &doc, 1);
 }
+
+dj_rc dj_dues_detail_pdf(const struct dj_model_ctx *x, int64_t org_id, const char *month, const char *path, int64_t *rows)
+{
+	struct dj_org o;
+	struct dj_scope sub;
+	struct dj_stmt *s;
+	size_t cap = 64, n = 0;
+	int64_t due = 0, paid = 0;
+	*rows = 0;
+	dj_rc rc = dj_org_get(x->c, x->sc, org_id, x->a, &o);
+	if (rc)
+		return rc;
+	dj_scope_set_path(&sub, o.path);
+	const char **paras = dj_arena_alloc(x->a, sizeof(char *) * cap);
+	if ((rc = dj_db_prepare(x->c, Q_EXPORT_MONTH, &s)))
+		return rc;
+	dj_stmt_bind_text(s, 1, sub.org_path);
+	dj_stmt_bind_text(s, 2, sub.path_hi);
+	dj_stmt_bind_text(s, 3, month);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		int64_t a = dj_stmt_int(s, 5), p = dj_stmt_int(s, 6);
+		if (n + 3 >= cap) {
+			const char **more = dj_arena_alloc(x->a, sizeof(char *) * cap * 2);
+			memcpy(more, paras, sizeof(char *) * n);
+			paras = more;
+			cap *= 2;
+		}
+		/* the 身份证号 column stays masked in print (dj_stmt_text(s, 2) is the mask) */
+		paras[n++] = dj_arena_printf(x->a, "%lld．%s　%s　应交 %s　实交 %s　%s", (long long)++*rows, dj_stmt_text(s, 0),
+					     dj_stmt_text(s, 1), yuan(x->a, a), yuan(x->a, p), bill_status_label(dj_stmt_text(s, 7)));
+		due += a;
+		paid += p;
+	}
+	dj_stmt_reset(s);
+	paras[n++] = dj_arena_printf(x->a, "合计：%lld 人，应交 %s 元，实交 %s 元，未交 %s 元。", (long long)*rows, yuan(x->a, due),
+				     yuan(x->a, paid), yuan(x->a, due > paid ? due - paid : 0));
+	paras[n++] = dj_arena_printf(x->a, ">中共%s", o.name);
+	struct dj_doc doc = { dj_arena_printf(x->a, "%s %s 党费收缴明细", o.name, month), paras, n };
+	return dj_pdf_write(path, &doc, 1);
+}

@@ -182,6 +182,7 @@ const ROUTES = [
   { method: 'GET', pattern: '/api/v1/export/dues.xlsx', roles: ['admin', 'org_admin'] },
   { method: 'GET', pattern: '/api/v1/export/dues-annual.xlsx', roles: ['admin', 'org_admin'] },
   { method: 'GET', pattern: '/api/v1/export/dues-annual.pdf', roles: ['admin', 'org_admin'] },
+  { method: 'GET', pattern: '/api/v1/export/dues.pdf', roles: ['admin', 'org_admin'] },
   // organizational life (三会一课): unknown meeting ids, empty bodies
   { method: 'GET', pattern: '/api/v1/meetings', roles: ['admin', 'org_admin', 'member'] },
   { method: 'POST', pattern: '/api/v1/meetings', roles: ['admin', 'org_admin'], okStatus: 422, make: () => ({ body: {} }) },
