@@ -10,6 +10,8 @@ FAIL=0
 FAILED_LAYERS=()
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Font and PDF libraries keep process-lifetime caches; see tests/lsan.supp.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 LOG=build/test-logs
 mkdir -p "$LOG"
 

@@ -1168,19 +1168,16 @@ dj_rc dj_dues_pay(const struct dj_model_ctx *x, int64_t member_id, const struct 
 			goto out;
 		}
 	}
-	/* Money received in a closed month's books, or paid against a closed month's bill (it changes
-	 * that month's 实交/未交), needs the admin role and leaves a trace. */
-	bool bill_closed = false;
+	/* Money received in a closed month's books needs the admin role and leaves a trace. A 补交
+	 * recorded now for an earlier, closed month is booked in the month it is received; the
+	 * closed cycle keeps its figure at closing (paid_at_close_fen). */
 	if ((rc = cycle_closed(x->c, org, pm, &closed)))
 		goto out;
-	if (bm != pm && (rc = cycle_closed(x->c, org, bm, &bill_closed)))
-		goto out;
-	if ((closed || bill_closed) && !is_admin(x)) {
-		closed_msg(err, closed ? pm : bm);
+	if (closed && !is_admin(x)) {
+		closed_msg(err, pm);
 		rc = DJ_ERR_CONFLICT;
 		goto out;
 	}
-	closed = closed || bill_closed;
 	if (closed)
 		cycle_json(x->c, org, bm, &before);
 	dj_dues_month_format(bm, mb);

@@ -337,11 +337,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		int64_t n;
 		x->req.nparams = 0;
 		if (cl && dj_parse_int_str(cl, 0, INT64_MAX, &n) == DJ_OK && (uint64_t)n > x->limit) {
-			/* Declared too big: answer 413 before reading the body (no 100 Continue); MHD then
-			 * closes the connection. A client already streaming the body may see the close first. */
 			x->too_big = true;
-			dj_req_fail(&x->req, DJ_ERR_TOOBIG, NULL, "请求体超过上限 %zu 字节", x->limit);
-			return send_response(conn, x);
+			/* Far too big: answer 413 before reading the body (no 100 Continue) and let MHD close.
+			 * Moderately too big: drain the body and answer 413 at its end, so a client that
+			 * streams its body (browsers, fetch) receives the answer instead of a reset. */
+			if ((uint64_t)n > 4 * (uint64_t)x->limit + (1u << 20)) {
+				dj_req_fail(&x->req, DJ_ERR_TOOBIG, NULL, "请求体超过上限 %zu 字节", x->limit);
+				return send_response(conn, x);
+			}
 		}
 		return MHD_YES;
 	}
