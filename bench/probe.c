@@ -142,7 +142,7 @@ static int do_get(int port, const char *cookie, double seconds, long max, int np
 	double *t = malloc(sizeof(double) * (size_t)max), t0 = now_us();
 	long n = 0, non200 = 0, bytes = 0;
 	const char *env = getenv("PROBE_TIMEOUT");
-	struct timeval tv = { env ? atol(env) : 120, 0 };
+	struct timeval tv = { env ? strtol(env, NULL, 10) : 120, 0 };
 	int fd = connect_to(port);
 	if (fd < 0 || !t) {
 		fprintf(stderr, "probe: cannot connect to port %d\n", port);
@@ -175,10 +175,10 @@ int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 6 && strcmp(argv[1], "start") == 0 && strcmp(argv[4], "--") == 0)
-		return do_start(atoi(argv[2]), argv[3], argv + 5);
+		return do_start((int)strtol(argv[2], NULL, 10), argv[3], argv + 5);
 	if (argc >= 7 && strcmp(argv[1], "get") == 0)
-		return do_get(atoi(argv[2]), strcmp(argv[3], "-") ? argv[3] : NULL, atof(argv[4]), atol(argv[5]), argc - 6,
-			      argv + 6);
+		return do_get((int)strtol(argv[2], NULL, 10), strcmp(argv[3], "-") ? argv[3] : NULL, strtod(argv[4], NULL),
+			      strtol(argv[5], NULL, 10), argc - 6, argv + 6);
 	fprintf(stderr, "usage: see the comment at the top of bench/probe.c\n");
 	return 2;
 }
