@@ -219,21 +219,7 @@ dj_rc api_member_status(struct dj_req *r)
 
 dj_rc api_member_status_history(struct dj_req *r)
 {
-	struct dj_db_conn *c;
-	struct dj_model_ctx x;
-	struct dj_actor who;
-	int64_t id, n = 0;
-	dj_rc rc;
-	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, &c)))
-		return rc;
-	api_model_ctx(r, c, &who, &x);
-	dj_req_list_begin(r);
-	rc = dj_member_status_history(&x, id, dj_req_jw(r), &n);
-	dj_db_release(c);
-	if (rc)
-		return dj_req_fail(r, rc, NULL, NULL);
-	dj_req_list_end(r, n, 1, n > 200 ? n : 200);
-	return DJ_OK;
+	return api_rows_of(r, dj_member_status_history);
 }
 
 dj_rc api_transfers_list(struct dj_req *r)
@@ -426,21 +412,7 @@ dj_rc api_member_mobility_add(struct dj_req *r)
 
 dj_rc api_member_mobility_list(struct dj_req *r)
 {
-	struct dj_db_conn *c;
-	struct dj_model_ctx x;
-	struct dj_actor who;
-	int64_t id, n = 0;
-	dj_rc rc;
-	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, &c)))
-		return rc;
-	api_model_ctx(r, c, &who, &x);
-	dj_req_list_begin(r);
-	rc = dj_member_mobility_write(&x, id, dj_req_jw(r), &n);
-	dj_db_release(c);
-	if (rc)
-		return dj_req_fail(r, rc, NULL, NULL);
-	dj_req_list_end(r, n, 1, 200);
-	return DJ_OK;
+	return api_rows_of(r, dj_member_mobility_write);
 }
 
 dj_rc api_calendar_get(struct dj_req *r)

@@ -111,6 +111,11 @@ const char *api_query_param(const void *req, const char *name);
 
 /** Borrow a reader for the request or fail it (503). */
 dj_rc api_reader(struct dj_req *r, struct dj_db_conn **c);
+
+/** Writes the rows that belong to one record (path parameter 0) as a list body and counts them. */
+typedef dj_rc (*api_rows_of_fn)(const struct dj_model_ctx *x, int64_t id, struct dj_jw *w, int64_t *n);
+/** GET handler body for "the rows of record :id": one read, every row on one page. */
+dj_rc api_rows_of(struct dj_req *r, api_rows_of_fn rows);
 /** Require a JSON object body; fails 400 if absent. */
 dj_rc api_body(struct dj_req *r, json_t **obj);
 /** Reject unknown keys with 422 naming the key. */

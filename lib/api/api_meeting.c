@@ -138,21 +138,7 @@ dj_rc api_meeting_delete(struct dj_req *r)
 
 dj_rc api_meeting_attendance_get(struct dj_req *r)
 {
-	struct dj_db_conn *c;
-	struct dj_model_ctx x;
-	struct dj_actor who;
-	int64_t id, n = 0;
-	dj_rc rc;
-	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, &c)))
-		return rc;
-	api_model_ctx(r, c, &who, &x);
-	dj_req_list_begin(r);
-	rc = dj_meeting_attendance_write(&x, id, dj_req_jw(r), &n);
-	dj_db_release(c);
-	if (rc)
-		return dj_req_fail(r, rc, NULL, NULL);
-	dj_req_list_end(r, n, 1, n > 200 ? n : 200);
-	return DJ_OK;
+	return api_rows_of(r, dj_meeting_attendance_write);
 }
 
 static dj_rc do_attendance(struct dj_req *r, const struct dj_model_ctx *x, int64_t *id, struct dj_model_err *err)

@@ -93,3 +93,22 @@ const char *api_query_param(const void *req, const char *name)
 {
 	return dj_req_query(req, name);
 }
+
+dj_rc api_rows_of(struct dj_req *r, api_rows_of_fn rows)
+{
+	struct dj_db_conn *c;
+	struct dj_model_ctx x;
+	struct dj_actor who;
+	int64_t id, n = 0;
+	dj_rc rc;
+	if ((rc = dj_req_param_id(r, 0, &id)) || (rc = api_reader(r, &c)))
+		return rc;
+	api_model_ctx(r, c, &who, &x);
+	dj_req_list_begin(r);
+	rc = rows(&x, id, dj_req_jw(r), &n);
+	dj_db_release(c);
+	if (rc)
+		return dj_req_fail(r, rc, NULL, NULL);
+	dj_req_list_end(r, n, 1, n > 200 ? n : 200);
+	return DJ_OK;
+}
