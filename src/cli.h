@@ -31,8 +31,9 @@ struct dj_actor cli_actor(void);
 /** Open the store at path for a command (creates nothing); prints errors. */
 int cli_open_db(const char *path, struct dj_db **db);
 
-/** Number of member rows (0 on error), to decide whether a missing PII key may be created. */
-int64_t cli_count_members(struct dj_db *db);
+/** Whether the register has any member row (true on error), to decide whether a missing PII key may be
+ *  created. */
+bool cli_has_members(struct dj_db *db);
 /** Open (creating if allowed) the PII key beside db_path; prints errors. */
 int cli_open_pii(const char *db_path, int create, struct dj_pii **pii);
 

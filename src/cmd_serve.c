@@ -26,7 +26,7 @@ static int load_pii_key(const struct dj_config *cfg, struct dj_db *db, struct dj
 		snprintf(path, sizeof(path), "%s", cfg->key_file);
 	else
 		dj_pii_default_path(cfg->db_path, path, sizeof(path));
-	dj_rc rc = dj_pii_open(path, cli_count_members(db) == 0, pii);
+	dj_rc rc = dj_pii_open(path, !cli_has_members(db), pii);
 	if (rc) {
 		fprintf(stderr, "错误：无法读取个人信息加密密钥 %s（%s）。密钥丢失时已加密的身份证号和电话无法解密，请从备份恢复密钥文件。\n",
 			path, dj_rc_message(rc));

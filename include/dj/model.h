@@ -94,6 +94,9 @@ int dj_model_field(const struct dj_entity *e, const char *name);
 
 /** CREATE TABLE + indexes for an entity (used by migrations). */
 void dj_model_ddl(const struct dj_entity *e, struct dj_strbuf *sb);
+/** DROP INDEX IF EXISTS for the code/flag filter indexes that dj_model_ddl no longer creates (a
+ *  migration for databases made before it stopped). */
+void dj_model_ddl_drop_filter_indexes(const struct dj_entity *e, struct dj_strbuf *sb);
 
 /** Strict JSON → values (vals has e->nfields entries): unknown keys, wrong types, lengths,
  *  code lists, dates and (on create) required fields are checked. org_id is a REF field of

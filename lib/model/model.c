@@ -90,6 +90,23 @@ static bool is_int_type(enum dj_ftype t)
 
 /* ---- DDL -------------------------------------------------------------------------------------- */
 
+/* A code or flag filter of a scoped entity gets no index of its own: every query of such a table is
+ * bounded by an org_path range, and a single-column index on a column with a handful of values
+ * (sex, status, is_mobile ...) makes SQLite walk every matching row of the whole database instead
+ * of the subtree, and costs every insert (docs/performance.md, item 1). */
+static bool subtree_filtered(const struct dj_entity *e, const struct dj_field *f)
+{
+	return e->scoped && (f->flags & DJ_FF_FILTER) && !(f->flags & (DJ_FF_UNIQUE | DJ_FF_PII)) &&
+	       (f->type == DJ_FT_CODE || f->type == DJ_FT_CODES || f->type == DJ_FT_BOOL);
+}
+
+void dj_model_ddl_drop_filter_indexes(const struct dj_entity *e, struct dj_strbuf *sb)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (subtree_filtered(e, &e->fields[i]))
+			dj_strbuf_addf(sb, "DROP INDEX IF EXISTS %s_%s;\n", e->table, e->fields[i].name);
+}
+
 void dj_model_ddl(const struct dj_entity *e, struct dj_strbuf *sb)
 {
 	dj_strbuf_addf(sb, "CREATE TABLE %s (id INTEGER PRIMARY KEY", e->table);
@@ -120,7 +137,7 @@ void dj_model_ddl(const struct dj_entity *e, struct dj_strbuf *sb)
 			dj_strbuf_addf(sb, "CREATE %sINDEX %s_%s_bidx ON %s(%s_bidx)%s;\n",
 				       f->flags & DJ_FF_UNIQUE ? "UNIQUE " : "", e->table, f->name, e->table, f->name,
 				       f->flags & DJ_FF_UNIQUE && e->soft_delete ? " WHERE deleted_at IS NULL" : "");
-		} else if ((f->flags & (DJ_FF_FILTER | DJ_FF_UNIQUE)) || f->type == DJ_FT_REF) {
+		} else if (((f->flags & (DJ_FF_FILTER | DJ_FF_UNIQUE)) || f->type == DJ_FT_REF) && !subtree_filtered(e, f)) {
 			if (e->scoped && strcmp(f->name, "org_id") == 0)
 				continue; /* covered by org_path queries; a plain index helps equality */
 			dj_strbuf_addf(sb, "CREATE %sINDEX %s_%s ON %s(%s);\n", f->flags & DJ_FF_UNIQUE ? "UNIQUE " : "",
@@ -1035,23 +1052,28 @@ dj_rc dj_model_list_query_parse(const struct dj_entity *e, dj_param_fn param, co
 static dj_rc list_where(const struct dj_model_ctx *x, const struct dj_entity *e, const struct dj_list_query *q,
 			struct dj_strbuf *sql, struct binds *b)
 {
-	dj_strbuf_adds(sql, " WHERE 1 = 1");
-	scope_where(e, x->sc, sql, b);
+	/* A subtree filter narrows the scope's own path range instead of adding a second range on the
+	 * same column: SQLite bounds an index by the first range it is given and only tests the others
+	 * row by row, so scope-then-subtree walked the caller's whole scope (docs/performance.md, item 2).
+	 * The copy lives in the arena because the binds point into it until both statements have run. */
+	const struct dj_scope *sc = x->sc;
 	if (q->org_id && e->scoped) {
 		const char *path = "";
 		dj_rc rc = org_path_in_scope(x->c, x->sc, q->org_id, x->a, &path);
 		if (rc)
 			return rc; /* a subtree outside the scope answers 404, like an object */
 		if (q->subtree) {
-			struct dj_scope sub;
-			dj_scope_set_path(&sub, path);
-			dj_strbuf_adds(sql, " AND t.org_path >= ? AND t.org_path < ?");
-			bind_s(b, dj_arena_strdup(x->a, sub.org_path));
-			bind_s(b, dj_arena_strdup(x->a, sub.path_hi));
-		} else {
-			dj_strbuf_adds(sql, " AND t.org_id = ?");
-			bind_i(b, q->org_id);
+			struct dj_scope *sub = dj_arena_alloc(x->a, sizeof(*sub));
+			*sub = *x->sc;
+			dj_scope_set_path(sub, path);
+			sc = sub;
 		}
+	}
+	dj_strbuf_adds(sql, " WHERE 1 = 1");
+	scope_where(e, sc, sql, b);
+	if (q->org_id && e->scoped && !q->subtree) {
+		dj_strbuf_adds(sql, " AND t.org_id = ?");
+		bind_i(b, q->org_id);
 	}
 	if (e->range_col && q->from) {
 		dj_strbuf_addf(sql, " AND t.%s >= ?", e->range_col);
