@@ -4,7 +4,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := libmicrohttpd jansson sqlite3 libsodium inih libzip expat xlsxwriter pangocairo libqrencode
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium inih libzip expat xlsxwriter pangocairo libqrencode
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wcast-qual -Wpointer-arith -Wno-missing-field-initializers
 CFLAGS_COMMON = -std=c11 -D_GNU_SOURCE -Iinclude -MMD -MP $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

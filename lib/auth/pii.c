@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,7 +20,12 @@ struct dj_pii {
 
 void dj_pii_default_path(const char *db_path, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s.key", db_path);
+	/* DJ_KEY_FILE (also the serve option key_file) names it; a PostgreSQL store has no file to sit beside. */
+	const char *env = getenv("DJ_KEY_FILE");
+	if (env && *env)
+		snprintf(buf, n, "%s", env);
+	else
+		snprintf(buf, n, "%s.key", db_path);
 }
 
 static dj_rc read_all(int fd, unsigned char *b, size_t n)

@@ -8,7 +8,9 @@
 
 static const struct dj_db_backend *backend_for(const char *url)
 {
-	(void)url; /* "postgres://" selects db_pg.c once it exists; everything else is a SQLite file */
+	/* A libpq URL selects PostgreSQL (db_pg.c); everything else is a SQLite file. */
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return &dj_db_pg_backend;
 	return &dj_db_sqlite_backend;
 }
 

@@ -39,6 +39,7 @@ struct dj_db {
 };
 
 extern const struct dj_db_backend dj_db_sqlite_backend;
+extern const struct dj_db_backend dj_db_pg_backend;
 
 /** Apply pending migrations on the writer (lib/db/migrate.c). */
 dj_rc dj_db_migrate(struct dj_db *db);

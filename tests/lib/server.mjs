@@ -9,7 +9,8 @@
 //
 // Every server (and CLI run) records its stderr; sanitizer reports ("ERROR: AddressSanitizer",
 // "runtime error:") make assertClean() — and every test wrapped with serverTest() — fail.
-import { spawn, execFile } from 'node:child_process'
+import { spawn, execFile, execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -69,11 +70,43 @@ export function tempDir(prefix = 'dj-api-') {
   return d
 }
 
+// ---- PostgreSQL mode (make test-pg) ---------------------------------------------------------
+// With DJ_PG_URL=postgres://user@127.0.0.1:PORT every `--db FILE` a test passes becomes a database of
+// its own on that server (created on first use), and the PII key stays in FILE.key (DJ_KEY_FILE):
+// the same tests then run against the PostgreSQL backend.
+export const PG_URL = process.env.DJ_PG_URL || ''
+const pgDatabases = new Map()
+
+function pgDatabase(path) {
+  let url = pgDatabases.get(path)
+  if (url) return url
+  const name = 'dj_' + createHash('sha256').update(resolve(path)).digest('hex').slice(0, 24)
+  execFileSync('psql', [`${PG_URL}/postgres`, '-qXc', `CREATE DATABASE ${name}`], { stdio: 'pipe' })
+  url = `${PG_URL}/${name}`
+  pgDatabases.set(path, url)
+  return url
+}
+
+/** args and env with every `--db FILE` pointed at FILE's PostgreSQL database (PG mode only). */
+function storeArgs(args, env) {
+  if (!PG_URL) return { args, env }
+  const out = [...args]
+  const e = { ...env }
+  for (let i = 0; i + 1 < out.length; i++) {
+    if (out[i] === '--db' && !/^postgres(ql)?:\/\//.test(out[i + 1])) {
+      if (!e.DJ_KEY_FILE) e.DJ_KEY_FILE = `${out[i + 1]}.key`
+      out[i + 1] = pgDatabase(out[i + 1])
+    }
+  }
+  return { args: out, env: e }
+}
+
 /**
  * Run one CLI subcommand: resolves to {code, stdout, stderr} (never rejects on a non-zero exit).
  * Throws if the run printed a sanitizer report or could not start.
  */
 export function cli(args, { input, env, bin = DJ_BIN, timeoutMs = CLI_TIMEOUT_MS } = {}) {
+  ;({ args, env } = storeArgs(args, env))
   return new Promise((res, rej) => {
     const child = execFile(
       bin,
@@ -151,9 +184,10 @@ export async function startServer({ users = [], demo = false, env = {}, args = [
 
 /** Spawn `dangjian serve` on an existing database (e.g. a restored one). */
 export function serve(db, { env = {}, args = [], bin = DJ_BIN } = {}) {
-  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1', '--port', '0', ...args], {
+  const store = storeArgs(['serve', '--db', db, '--listen', '127.0.0.1', '--port', '0', ...args], env)
+  const proc = spawn(bin, store.args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...store.env },
   })
   let stdout = ''
   let stderr = ''
