@@ -1,5 +1,8 @@
 /* model.c — the generic code driven by entity descriptors: DDL, unpacking, scoped SQL, audit. */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
@@ -506,6 +509,74 @@ static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool li
 			dj_strbuf_addf(sb, ", t.%s, NULL", f->name);
 	}
 }
+
+/* The read paths' SQL text depends only on the (static, const) descriptor, so it is built once per
+ * entity and kept for the life of the process: formatting it on every request was a quarter of a
+ * member read's instructions (docs/performance.md, item 5). Readers find an entry without a lock
+ * (the descriptor pointer is published with release after the strings are written); builders take
+ * cols_mu. The table only grows; a full table (more entities than slots) falls back to building. */
+#define COLS_SLOTS 64
+struct cols_entry {
+	_Atomic(const struct dj_entity *) e;
+	struct dj_slice get;  /* "SELECT <all columns> FROM <table> t WHERE t.id = ?" */
+	struct dj_slice list; /* "<list columns>" (non-list fields as NULL, NULL) */
+};
+static struct cols_entry cols_cache[COLS_SLOTS];
+static pthread_mutex_t cols_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct dj_slice detach_slice(struct dj_strbuf *sb)
+{
+	struct dj_slice sl;
+	sl.base = dj_strbuf_detach(sb, &sl.len);
+	return sl;
+}
+
+static const struct cols_entry *cols_of(const struct dj_entity *e)
+{
+	size_t h = (size_t)(((uintptr_t)e >> 4) % COLS_SLOTS);
+	for (size_t k = 0; k < COLS_SLOTS; k++) {
+		const struct cols_entry *c = &cols_cache[(h + k) % COLS_SLOTS];
+		const struct dj_entity *ce = atomic_load_explicit(&c->e, memory_order_acquire);
+		if (ce == e)
+			return c;
+		if (!ce)
+			break;
+	}
+	const struct cols_entry *found = NULL;
+	pthread_mutex_lock(&cols_mu);
+	for (size_t k = 0; k < COLS_SLOTS; k++) {
+		struct cols_entry *c = &cols_cache[(h + k) % COLS_SLOTS];
+		const struct dj_entity *ce = atomic_load_explicit(&c->e, memory_order_relaxed);
+		if (ce == e) {
+			found = c;
+			break;
+		}
+		if (!ce) {
+			struct dj_strbuf sb = DJ_STRBUF_INIT;
+			dj_strbuf_adds(&sb, "SELECT ");
+			select_cols(e, &sb, false);
+			dj_strbuf_addf(&sb, " FROM %s t WHERE t.id = ?", e->table);
+			c->get = detach_slice(&sb);
+			select_cols(e, &sb, true);
+			c->list = detach_slice(&sb);
+			atomic_store_explicit(&c->e, e, memory_order_release);
+			found = c;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cols_mu);
+	return found;
+}
+
+/* Appends the list-only column list (the SELECT of lists and exports). */
+static void add_list_cols(const struct dj_entity *e, struct dj_strbuf *sb)
+{
+	const struct cols_entry *c = cols_of(e);
+	if (c)
+		dj_strbuf_add(sb, c->list.base, c->list.len);
+	else
+		select_cols(e, sb, true);
+}
 #define COL0(e) ((e)->parent ? 4 : 3) /* first field column */
 
 static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, struct dj_stmt *s, bool list_only,
@@ -578,9 +649,15 @@ static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e
 {
 	struct dj_strbuf sql = DJ_STRBUF_INIT;
 	struct binds b = { 0 };
-	dj_strbuf_adds(&sql, "SELECT ");
-	select_cols(e, &sql, false);
-	dj_strbuf_addf(&sql, " FROM %s t WHERE t.id = ?", e->table);
+	const struct cols_entry *c = cols_of(e);
+	if (c) {
+		dj_strbuf_grow(&sql, c->get.len + 160); /* room for the scope condition: one allocation */
+		dj_strbuf_add(&sql, c->get.base, c->get.len);
+	} else {
+		dj_strbuf_adds(&sql, "SELECT ");
+		select_cols(e, &sql, false);
+		dj_strbuf_addf(&sql, " FROM %s t WHERE t.id = ?", e->table);
+	}
 	bind_i(&b, id);
 	scope_where(e, x->sc, &sql, &b);
 	dj_rc rc = dj_db_prepare(x->c, sql.buf, out);
@@ -1129,7 +1206,7 @@ dj_rc dj_model_list(const struct dj_model_ctx *x, const struct dj_entity *e, con
 	dj_stmt_reset(s);
 	dj_strbuf_reset(&sql);
 	dj_strbuf_adds(&sql, "SELECT ");
-	select_cols(e, &sql, true);
+	add_list_cols(e, &sql);
 	dj_strbuf_addf(&sql, " FROM %s t%s ORDER BY ", e->table, where.buf);
 	if (q->sort_field >= 0)
 		dj_strbuf_addf(&sql, "t.%s %s, ", e->fields[q->sort_field].name, q->sort_desc ? "DESC" : "ASC");
@@ -1161,12 +1238,12 @@ dj_rc dj_model_export(const struct dj_model_ctx *x, const struct dj_entity *e, c
 	if (rc)
 		goto out;
 	dj_strbuf_adds(&sql, "SELECT ");
-	select_cols(e, &sql, true);
+	add_list_cols(e, &sql);
 	dj_strbuf_addf(&sql, " FROM %s t%s ORDER BY t.org_path, t.id", e->table, where.buf);
 	if (!e->scoped) {
 		dj_strbuf_reset(&sql);
 		dj_strbuf_adds(&sql, "SELECT ");
-		select_cols(e, &sql, true);
+		add_list_cols(e, &sql);
 		dj_strbuf_addf(&sql, " FROM %s t%s ORDER BY t.id", e->table, where.buf);
 	}
 	if ((rc = dj_db_prepare(x->c, sql.buf, &s)))
