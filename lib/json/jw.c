@@ -1,4 +1,5 @@
 /* jw.c — the JSON response writer: appends straight into a strbuf, no intermediate tree. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "dj/json.h"
@@ -85,11 +86,54 @@ static size_t utf8_seq(const unsigned char *p, size_t avail)
 	return 0;
 }
 
+/* Length of the prefix of p[0..n) that goes out unchanged. */
+static size_t plain_prefix(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (plain[p[i]]) {
+			i++;
+			continue;
+		}
+		size_t len = p[i] >= 0x80 ? utf8_seq(p + i, n - i) : 0;
+		if (!len)
+			break;
+		i += len;
+	}
+	return i;
+}
+
+/* The common case in one piece: [","] "s" [":"] with one capacity check, when s needs no escape.
+ * Returns false, having written nothing, when it does. */
+static bool put_plain(struct dj_jw *w, bool comma, const char *s, size_t n, bool colon)
+{
+	if (plain_prefix((const unsigned char *)s, n) != n)
+		return false;
+	if (w->rc)
+		return true;
+	size_t total = n + 2 + (comma ? 1 : 0) + (colon ? 1 : 0);
+	w->rc = dj_strbuf_grow(w->sb, total);
+	if (w->rc)
+		return true;
+	char *o = w->sb->buf + w->sb->len;
+	if (comma)
+		*o++ = ',';
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	if (colon)
+		*o++ = ':';
+	*o = '\0';
+	w->sb->len += total;
+	return true;
+}
+
 static void put_escaped(struct dj_jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t start = 0, i = 0;
+	size_t start = 0, i = plain_prefix(p, n);
 	put(w, "\"", 1);
 	while (i < n) {
 		unsigned c = p[i];
@@ -135,15 +179,25 @@ static void put_escaped(struct dj_jw *w, const char *s, size_t n)
 
 void dj_jw_key(struct dj_jw *w, const char *k)
 {
-	pre_value(w);
-	put_escaped(w, k, strlen(k));
-	put(w, ":", 1);
+	size_t n = strlen(k);
+	bool comma = w->need_comma[w->depth] == 1;
 	w->need_comma[w->depth] = 2; /* the value follows without a comma */
+	if (put_plain(w, comma, k, n, true))
+		return;
+	if (comma)
+		put(w, ",", 1);
+	put_escaped(w, k, n);
+	put(w, ":", 1);
 }
 
 void dj_jw_strn(struct dj_jw *w, const char *s, size_t n)
 {
-	pre_value(w);
+	bool comma = w->need_comma[w->depth] == 1;
+	w->need_comma[w->depth] = 1;
+	if (put_plain(w, comma, s, n, false))
+		return;
+	if (comma)
+		put(w, ",", 1);
 	put_escaped(w, s, n);
 }
 
@@ -159,9 +213,16 @@ void dj_jw_str(struct dj_jw *w, const char *s)
 void dj_jw_int(struct dj_jw *w, int64_t v)
 {
 	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	char *e = buf + sizeof(buf), *d = e;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v; /* INT64_MIN too */
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--d = '-';
 	pre_value(w);
-	put(w, buf, (size_t)n);
+	put(w, d, (size_t)(e - d));
 }
 
 void dj_jw_bool(struct dj_jw *w, bool v)

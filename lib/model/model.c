@@ -579,6 +579,17 @@ static void add_list_cols(const struct dj_entity *e, struct dj_strbuf *sb)
 }
 #define COL0(e) ((e)->parent ? 4 : 3) /* first field column */
 
+/* "<name>_label": v, without a printf per field and row (names are short identifiers). */
+static void kstr_label(struct dj_jw *w, const char *name, const char *v)
+{
+	static const char suffix[] = "_label";
+	char k[80];
+	size_t n = strnlen(name, sizeof(k) - sizeof(suffix));
+	memcpy(k, name, n);
+	memcpy(k + n, suffix, sizeof(suffix));
+	dj_jw_kstr(w, k, v);
+}
+
 static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, struct dj_stmt *s, bool list_only,
 		      bool reveal, struct dj_jw *w)
 {
@@ -621,9 +632,7 @@ static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, s
 				p = e2 ? e2 : p + strlen(p);
 			}
 			dj_jw_arr_end(w);
-			char k[80];
-			snprintf(k, sizeof(k), "%s_label", f->name);
-			dj_jw_kstr(w, k, label);
+			kstr_label(w, f->name, label);
 		} else if (f->type == DJ_FT_BOOL) {
 			dj_jw_bool(w, dj_stmt_int(s, col) != 0);
 		} else if (is_int_type(f->type)) {
@@ -631,11 +640,8 @@ static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, s
 		} else {
 			dj_jw_str(w, dj_stmt_text(s, col));
 		}
-		if (f->type == DJ_FT_CODE) {
-			char k[80];
-			snprintf(k, sizeof(k), "%s_label", f->name);
-			dj_jw_kstr(w, k, dj_stmt_is_null(s, col) ? NULL : dj_codes_label(f->codes, dj_stmt_text(s, col)));
-		}
+		if (f->type == DJ_FT_CODE)
+			kstr_label(w, f->name, dj_stmt_is_null(s, col) ? NULL : dj_codes_label(f->codes, dj_stmt_text(s, col)));
 	}
 	if (e->scoped && !list_only) {
 		/* org_path is internal; its org name helps people */

@@ -140,6 +140,45 @@ static void check_same(const unsigned char *in, size_t n)
 	dj_strbuf_release(&want);
 }
 
+/* The same string as keys and values inside an object and an array: commas and colons around
+ * escaped and unescaped strings. */
+static void check_same_in_containers(const unsigned char *in, size_t n)
+{
+	struct dj_strbuf got = DJ_STRBUF_INIT, want = DJ_STRBUF_INIT, k = DJ_STRBUF_INIT;
+	struct dj_jw w;
+	char *key;
+	dj_strbuf_add(&k, in, n);
+	key = k.buf; /* keys are NUL-terminated: up to the first NUL */
+	dj_jw_init(&w, &got);
+	dj_jw_arr_begin(&w);
+	dj_jw_obj_begin(&w);
+	dj_jw_key(&w, key);
+	dj_jw_strn(&w, (const char *)in, n);
+	dj_jw_key(&w, key);
+	dj_jw_strn(&w, (const char *)in, n);
+	dj_jw_obj_end(&w);
+	dj_jw_strn(&w, (const char *)in, n);
+	dj_jw_int(&w, -(int64_t)n);
+	dj_jw_arr_end(&w);
+	assert_int_equal(w.rc, DJ_OK);
+	dj_strbuf_adds(&want, "[{");
+	ref_escape(&want, key, strlen(key));
+	dj_strbuf_addch(&want, ':');
+	ref_escape(&want, (const char *)in, n);
+	dj_strbuf_addch(&want, ',');
+	ref_escape(&want, key, strlen(key));
+	dj_strbuf_addch(&want, ':');
+	ref_escape(&want, (const char *)in, n);
+	dj_strbuf_adds(&want, "},");
+	ref_escape(&want, (const char *)in, n);
+	dj_strbuf_addf(&want, ",%lld]", -(long long)n);
+	if (got.len != want.len || memcmp(got.buf, want.buf, got.len) != 0)
+		fail_msg("containers (%zu bytes): got [%s], want [%s]", n, got.buf, want.buf);
+	dj_strbuf_release(&got);
+	dj_strbuf_release(&want);
+	dj_strbuf_release(&k);
+}
+
 /* The fast path writes exactly what the byte-by-byte escaper wrote: every string of one and two
  * bytes, every three-byte string led by a byte >= 0xE0 (each with a tail that ends mid-sequence),
  * and random strings drawn from the bytes that matter around runs and sequences. */
@@ -176,6 +215,7 @@ static void test_escape_same(void **state)
 			b[n] = alphabet[(r >> 16) % sizeof(alphabet)];
 		}
 		check_same(b, n);
+		check_same_in_containers(b, n);
 	}
 }
 
