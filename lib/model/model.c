@@ -412,29 +412,36 @@ dj_rc dj_model_parse_text(const struct dj_field *f, const char *text, struct dj_
 
 /* ---- scope ------------------------------------------------------------------------------------ */
 
-/* Appends " AND <scope condition>" for table alias t. */
+/* Appends " AND <scope condition>" for table alias t, and its parameters to b. With sb NULL only
+ * the parameters: the text depends on the entity and on whether the role is member, nothing else,
+ * so the read paths keep it with the cached column lists. */
 static void scope_where(const struct dj_entity *e, const struct dj_scope *sc, struct dj_strbuf *sb, struct binds *b)
 {
 	if (e->scoped) {
-		dj_strbuf_adds(sb, " AND t.org_path >= ? AND t.org_path < ?");
+		if (sb)
+			dj_strbuf_adds(sb, " AND t.org_path >= ? AND t.org_path < ?");
 		bind_s(b, sc->org_path);
 		bind_s(b, sc->path_hi);
 	} else if (e->parent) {
-		dj_strbuf_addf(sb, " AND t.%s IN (SELECT p.id FROM %s p WHERE p.org_path >= ? AND p.org_path < ?",
-			       e->parent_col, e->parent);
+		if (sb)
+			dj_strbuf_addf(sb, " AND t.%s IN (SELECT p.id FROM %s p WHERE p.org_path >= ? AND p.org_path < ?",
+				       e->parent_col, e->parent);
 		bind_s(b, sc->org_path);
 		bind_s(b, sc->path_hi);
 		if (sc->role == DJ_ROLE_MEMBER) {
-			dj_strbuf_adds(sb, " AND p.id = ?");
+			if (sb)
+				dj_strbuf_adds(sb, " AND p.id = ?");
 			bind_i(b, sc->member_id);
 		}
-		dj_strbuf_adds(sb, ")");
+		if (sb)
+			dj_strbuf_adds(sb, ")");
 	}
 	if (sc->role == DJ_ROLE_MEMBER && e->self_col && !e->parent) {
-		dj_strbuf_addf(sb, " AND t.%s = ?", e->self_col);
+		if (sb)
+			dj_strbuf_addf(sb, " AND t.%s = ?", e->self_col);
 		bind_i(b, sc->member_id);
 	}
-	if (e->soft_delete)
+	if (e->soft_delete && sb)
 		dj_strbuf_adds(sb, " AND t.deleted_at IS NULL");
 }
 
@@ -518,7 +525,7 @@ static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool li
 #define COLS_SLOTS 64
 struct cols_entry {
 	_Atomic(const struct dj_entity *) e;
-	struct dj_slice get;  /* "SELECT <all columns> FROM <table> t WHERE t.id = ?" */
+	struct dj_slice get[2]; /* "SELECT <all columns> FROM <table> t WHERE t.id = ? AND <scope>": [1] for the member role */
 	struct dj_slice list; /* "<list columns>" (non-list fields as NULL, NULL) */
 };
 static struct cols_entry cols_cache[COLS_SLOTS];
@@ -553,10 +560,16 @@ static const struct cols_entry *cols_of(const struct dj_entity *e)
 		}
 		if (!ce) {
 			struct dj_strbuf sb = DJ_STRBUF_INIT;
-			dj_strbuf_adds(&sb, "SELECT ");
-			select_cols(e, &sb, false);
-			dj_strbuf_addf(&sb, " FROM %s t WHERE t.id = ?", e->table);
-			c->get = detach_slice(&sb);
+			for (int member = 0; member < 2; member++) {
+				struct dj_scope sc = { 0 };
+				struct binds unused = { 0 };
+				sc.role = member ? DJ_ROLE_MEMBER : DJ_ROLE_ADMIN;
+				dj_strbuf_adds(&sb, "SELECT ");
+				select_cols(e, &sb, false);
+				dj_strbuf_addf(&sb, " FROM %s t WHERE t.id = ?", e->table);
+				scope_where(e, &sc, &sb, &unused);
+				c->get[member] = detach_slice(&sb);
+			}
 			select_cols(e, &sb, true);
 			c->list = detach_slice(&sb);
 			atomic_store_explicit(&c->e, e, memory_order_release);
@@ -656,17 +669,19 @@ static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e
 	struct dj_strbuf sql = DJ_STRBUF_INIT;
 	struct binds b = { 0 };
 	const struct cols_entry *c = cols_of(e);
+	const char *text;
+	bind_i(&b, id);
 	if (c) {
-		dj_strbuf_grow(&sql, c->get.len + 160); /* room for the scope condition: one allocation */
-		dj_strbuf_add(&sql, c->get.base, c->get.len);
+		text = c->get[x->sc->role == DJ_ROLE_MEMBER].base;
+		scope_where(e, x->sc, NULL, &b);
 	} else {
 		dj_strbuf_adds(&sql, "SELECT ");
 		select_cols(e, &sql, false);
 		dj_strbuf_addf(&sql, " FROM %s t WHERE t.id = ?", e->table);
+		scope_where(e, x->sc, &sql, &b);
+		text = sql.buf;
 	}
-	bind_i(&b, id);
-	scope_where(e, x->sc, &sql, &b);
-	dj_rc rc = dj_db_prepare(x->c, sql.buf, out);
+	dj_rc rc = dj_db_prepare(x->c, text, out);
 	dj_strbuf_release(&sql);
 	if (rc)
 		return rc;
