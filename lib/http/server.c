@@ -34,6 +34,7 @@ struct ctx {
 	bool header_checked;
 	bool responded;
 	size_t discarded;
+	int route_idx; /* dj_http_route's answer, found when the headers came in */
 	struct server *srv;
 };
 
@@ -210,7 +211,7 @@ static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *met
 		dj_req_fail(r, DJ_ERR_BADREQ, NULL, "查询参数格式错误（编码无效或参数过多）");
 		return;
 	}
-	int idx = dj_http_route(srv->routes, srv->nroutes, method, url, &r->arena, r->params, &r->nparams);
+	int idx = x->route_idx; /* routed once, on the first call (the body limit depends on the route) */
 	if (idx == -2) {
 		char allow[64] = "";
 		static const char *const methods[] = { "GET", "POST", "PATCH", "PUT", "DELETE" };
@@ -331,11 +332,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		x->req.client_ip = dj_arena_strdup(&x->req.arena, ip);
 		int idx = dj_http_route(srv->routes, srv->nroutes, method, url, &x->req.arena, x->req.params,
 					&x->req.nparams);
+		x->route_idx = idx;
 		bool upload_route = idx >= 0 && (srv->routes[idx].flags & DJ_RT_UPLOAD);
 		x->limit = upload_route ? srv->app->cfg->max_upload : srv->app->cfg->max_body;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
-		x->req.nparams = 0;
 		if (cl && dj_parse_int_str(cl, 0, INT64_MAX, &n) == DJ_OK && (uint64_t)n > x->limit) {
 			x->too_big = true;
 			/* Far too big: answer 413 before reading the body (no 100 Continue) and let MHD close.

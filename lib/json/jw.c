@@ -190,6 +190,23 @@ void dj_jw_key(struct dj_jw *w, const char *k)
 	put(w, ":", 1);
 }
 
+void dj_jw_key_json(struct dj_jw *w, const char *json, size_t n)
+{
+	bool comma = w->need_comma[w->depth] == 1;
+	w->need_comma[w->depth] = 2;
+	if (w->rc)
+		return;
+	w->rc = dj_strbuf_grow(w->sb, n + (comma ? 1 : 0));
+	if (w->rc)
+		return;
+	char *o = w->sb->buf + w->sb->len;
+	if (comma)
+		*o++ = ',';
+	memcpy(o, json, n);
+	o[n] = '\0';
+	w->sb->len += n + (comma ? 1 : 0);
+}
+
 void dj_jw_strn(struct dj_jw *w, const char *s, size_t n)
 {
 	bool comma = w->need_comma[w->depth] == 1;

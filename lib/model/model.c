@@ -500,8 +500,10 @@ static dj_rc check_ref(const struct dj_model_ctx *x, const struct dj_field *f, i
 
 /* ---- reading rows ---------------------------------------------------------------------------------- */
 
-/* SELECT column list for alias t: id, org_id-ish, fields (PII: mask, enc), created_at, updated_at. */
-static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool list_only)
+/* SELECT column list for alias t: id, org_id-ish, fields (PII: mask, enc), created_at, updated_at.
+ * Without enc the sealed PII blobs are not read (NULL in their place): a read that shows only the
+ * masks has no use for them, and they are what pushes a member row onto overflow pages. */
+static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool list_only, bool enc)
 {
 	dj_strbuf_adds(sb, "t.id, t.created_at, t.updated_at");
 	if (e->parent)
@@ -510,11 +512,24 @@ static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool li
 		const struct dj_field *f = &e->fields[i];
 		if (list_only && !(f->flags & DJ_FF_LIST))
 			dj_strbuf_adds(sb, ", NULL, NULL");
-		else if (f->flags & DJ_FF_PII)
+		else if ((f->flags & DJ_FF_PII) && enc)
 			dj_strbuf_addf(sb, ", t.%s_mask, t.%s_enc", f->name, f->name);
+		else if (f->flags & DJ_FF_PII)
+			dj_strbuf_addf(sb, ", t.%s_mask, NULL", f->name);
 		else
 			dj_strbuf_addf(sb, ", t.%s, NULL", f->name);
 	}
+}
+
+/* Writes the key "<name>_label" (without a printf: it ran per field and row). */
+static void field_key_name(struct dj_jw *w, const char *name)
+{
+	static const char suffix[] = "_label";
+	char k[80];
+	size_t n = strnlen(name, sizeof(k) - sizeof(suffix));
+	memcpy(k, name, n);
+	memcpy(k + n, suffix, sizeof(suffix));
+	dj_jw_key(w, k);
 }
 
 /* The read paths' SQL text depends only on the (static, const) descriptor, so it is built once per
@@ -525,8 +540,10 @@ static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool li
 #define COLS_SLOTS 64
 struct cols_entry {
 	_Atomic(const struct dj_entity *) e;
-	struct dj_slice get[2]; /* "SELECT <all columns> FROM <table> t WHERE t.id = ? AND <scope>": [1] for the member role */
+	/* "SELECT <all columns> FROM <table> t WHERE t.id = ? AND <scope>", [member role][with PII blobs] */
+	struct dj_slice get[2][2];
 	struct dj_slice list; /* "<list columns>" (non-list fields as NULL, NULL) */
+	struct dj_slice *keys; /* per field: [2i] "\"name\":", [2i + 1] "\"name_label\":" as dj_jw_key writes them */
 };
 static struct cols_entry cols_cache[COLS_SLOTS];
 static pthread_mutex_t cols_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -561,17 +578,29 @@ static const struct cols_entry *cols_of(const struct dj_entity *e)
 		if (!ce) {
 			struct dj_strbuf sb = DJ_STRBUF_INIT;
 			for (int member = 0; member < 2; member++) {
-				struct dj_scope sc = { 0 };
-				struct binds unused = { 0 };
-				sc.role = member ? DJ_ROLE_MEMBER : DJ_ROLE_ADMIN;
-				dj_strbuf_adds(&sb, "SELECT ");
-				select_cols(e, &sb, false);
-				dj_strbuf_addf(&sb, " FROM %s t WHERE t.id = ?", e->table);
-				scope_where(e, &sc, &sb, &unused);
-				c->get[member] = detach_slice(&sb);
+				for (int enc = 0; enc < 2; enc++) {
+					struct dj_scope sc = { 0 };
+					struct binds unused = { 0 };
+					sc.role = member ? DJ_ROLE_MEMBER : DJ_ROLE_ADMIN;
+					dj_strbuf_adds(&sb, "SELECT ");
+					select_cols(e, &sb, false, enc);
+					dj_strbuf_addf(&sb, " FROM %s t WHERE t.id = ?", e->table);
+					scope_where(e, &sc, &sb, &unused);
+					c->get[member][enc] = detach_slice(&sb);
+				}
 			}
-			select_cols(e, &sb, true);
+			select_cols(e, &sb, true, true);
 			c->list = detach_slice(&sb);
+			c->keys = dj_calloc(2 * e->nfields + 1, sizeof(*c->keys));
+			for (size_t i = 0; i < 2 * e->nfields; i++) {
+				struct dj_jw jw;
+				dj_jw_init(&jw, &sb);
+				if (i % 2)
+					field_key_name(&jw, e->fields[i / 2].name);
+				else
+					dj_jw_key(&jw, e->fields[i / 2].name);
+				c->keys[i] = detach_slice(&sb);
+			}
 			atomic_store_explicit(&c->e, e, memory_order_release);
 			found = c;
 			break;
@@ -588,34 +617,39 @@ static void add_list_cols(const struct dj_entity *e, struct dj_strbuf *sb)
 	if (c)
 		dj_strbuf_add(sb, c->list.base, c->list.len);
 	else
-		select_cols(e, sb, true);
+		select_cols(e, sb, true, true);
 }
 #define COL0(e) ((e)->parent ? 4 : 3) /* first field column */
 
-/* "<name>_label": v, without a printf per field and row (names are short identifiers). */
-static void kstr_label(struct dj_jw *w, const char *name, const char *v)
+/* The key of field i, or of its _label companion: pre-written when the entity's cache entry has
+ * them (a list writes the same keys on every row). */
+static void field_key(struct dj_jw *w, const struct cols_entry *c, const struct dj_field *f, size_t i, bool label)
 {
-	static const char suffix[] = "_label";
-	char k[80];
-	size_t n = strnlen(name, sizeof(k) - sizeof(suffix));
-	memcpy(k, name, n);
-	memcpy(k + n, suffix, sizeof(suffix));
-	dj_jw_kstr(w, k, v);
+	if (c) {
+		const struct dj_slice *k = &c->keys[2 * i + (label ? 1 : 0)];
+		dj_jw_key_json(w, k->base, k->len);
+	} else if (label) {
+		field_key_name(w, f->name);
+	} else {
+		dj_jw_key(w, f->name);
+	}
 }
 
 static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, struct dj_stmt *s, bool list_only,
 		      bool reveal, struct dj_jw *w)
 {
+	const struct cols_entry *c = cols_of(e);
 	int col = COL0(e);
 	dj_jw_obj_begin(w);
-	dj_jw_kint(w, "id", dj_stmt_int(s, 0));
+	dj_jw_key_json(w, "\"id\":", 5);
+	dj_jw_int(w, dj_stmt_int(s, 0));
 	if (e->parent)
 		dj_jw_kint(w, e->parent_col, dj_stmt_int(s, 3));
 	for (size_t i = 0; i < e->nfields; i++, col += 2) {
 		const struct dj_field *f = &e->fields[i];
 		if (list_only && !(f->flags & DJ_FF_LIST))
 			continue;
-		dj_jw_key(w, f->name);
+		field_key(w, c, f, i, false);
 		if (dj_stmt_is_null(s, col)) {
 			dj_jw_null(w);
 		} else if (f->flags & DJ_FF_PII) {
@@ -645,7 +679,8 @@ static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, s
 				p = e2 ? e2 : p + strlen(p);
 			}
 			dj_jw_arr_end(w);
-			kstr_label(w, f->name, label);
+			field_key(w, c, f, i, true);
+			dj_jw_str(w, label);
 		} else if (f->type == DJ_FT_BOOL) {
 			dj_jw_bool(w, dj_stmt_int(s, col) != 0);
 		} else if (is_int_type(f->type)) {
@@ -653,18 +688,24 @@ static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, s
 		} else {
 			dj_jw_str(w, dj_stmt_text(s, col));
 		}
-		if (f->type == DJ_FT_CODE)
-			kstr_label(w, f->name, dj_stmt_is_null(s, col) ? NULL : dj_codes_label(f->codes, dj_stmt_text(s, col)));
+		if (f->type == DJ_FT_CODE) {
+			field_key(w, c, f, i, true);
+			dj_jw_str(w, dj_stmt_is_null(s, col) ? NULL : dj_codes_label(f->codes, dj_stmt_text(s, col)));
+		}
 	}
 	if (e->scoped && !list_only) {
 		/* org_path is internal; its org name helps people */
 	}
-	dj_jw_kstr(w, "created_at", dj_stmt_text(s, 1));
-	dj_jw_kstr(w, "updated_at", dj_stmt_text(s, 2));
+	dj_jw_key_json(w, "\"created_at\":", 13);
+	dj_jw_str(w, dj_stmt_text(s, 1));
+	dj_jw_key_json(w, "\"updated_at\":", 13);
+	dj_jw_str(w, dj_stmt_text(s, 2));
 	dj_jw_obj_end(w);
 }
 
-static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, struct dj_stmt **out)
+/* The row of id in scope, stepped onto; enc: with the sealed PII blobs (for reveal). */
+static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, bool enc,
+			 struct dj_stmt **out)
 {
 	struct dj_strbuf sql = DJ_STRBUF_INIT;
 	struct binds b = { 0 };
@@ -672,11 +713,11 @@ static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e
 	const char *text;
 	bind_i(&b, id);
 	if (c) {
-		text = c->get[x->sc->role == DJ_ROLE_MEMBER].base;
+		text = c->get[x->sc->role == DJ_ROLE_MEMBER][enc].base;
 		scope_where(e, x->sc, NULL, &b);
 	} else {
 		dj_strbuf_adds(&sql, "SELECT ");
-		select_cols(e, &sql, false);
+		select_cols(e, &sql, false, enc);
 		dj_strbuf_addf(&sql, " FROM %s t WHERE t.id = ?", e->table);
 		scope_where(e, x->sc, &sql, &b);
 		text = sql.buf;
@@ -696,7 +737,7 @@ static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e
 dj_rc dj_model_get(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, bool reveal, struct dj_jw *w)
 {
 	struct dj_stmt *s;
-	dj_rc rc = prepare_get(x, e, id, &s);
+	dj_rc rc = prepare_get(x, e, id, reveal && x->pii, &s);
 	if (rc)
 		return rc;
 	write_row(x, e, s, false, reveal, w);

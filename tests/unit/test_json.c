@@ -219,6 +219,36 @@ static void test_escape_same(void **state)
 	}
 }
 
+/* A pre-written key gives the same text as dj_jw_key, commas included. */
+static void test_key_json(void **state)
+{
+	(void)state;
+	static const char *const keys[] = { "id", "name_label", "a\"b", "<x>", "党员", "" };
+	struct dj_strbuf a = DJ_STRBUF_INIT, b = DJ_STRBUF_INIT, k = DJ_STRBUF_INIT;
+	struct dj_jw wa, wb, wk;
+	dj_jw_init(&wa, &a);
+	dj_jw_init(&wb, &b);
+	dj_jw_obj_begin(&wa);
+	dj_jw_obj_begin(&wb);
+	for (size_t i = 0; i < N_ELEMS(keys); i++) {
+		dj_strbuf_reset(&k);
+		dj_jw_init(&wk, &k);
+		dj_jw_key(&wk, keys[i]); /* first in its container: no comma */
+		dj_jw_key(&wa, keys[i]);
+		dj_jw_key_json(&wb, k.buf, k.len);
+		dj_jw_int(&wa, (int64_t)i);
+		dj_jw_int(&wb, (int64_t)i);
+	}
+	dj_jw_obj_end(&wa);
+	dj_jw_obj_end(&wb);
+	assert_int_equal(wb.rc, DJ_OK);
+	assert_string_equal(b.buf, a.buf);
+	assert_string_equal(a.buf, "{\"id\":0,\"name_label\":1,\"a\\\"b\":2,\"\\u003cx\\u003e\":3,\"党员\":4,\"\":5}");
+	dj_strbuf_release(&a);
+	dj_strbuf_release(&b);
+	dj_strbuf_release(&k);
+}
+
 /* Writes a value tree with the writer; returns the JSON text (caller frees). */
 static char *write_sample(void)
 {
@@ -588,6 +618,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_table),
 		cmocka_unit_test(test_escape_same),
+		cmocka_unit_test(test_key_json),
 		cmocka_unit_test(test_nesting_and_commas),
 		cmocka_unit_test(test_top_level_values),
 		cmocka_unit_test(test_raw),
