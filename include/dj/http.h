@@ -17,7 +17,7 @@
 #define DJ_MAX_PATH_PARAMS 4
 #define DJ_MAX_QUERY_PARAMS 32
 #define DJ_MAX_RESP_HEADERS 8
-#define DJ_MAX_HEADER_BYTES 16384 /* request line + headers */
+#define DJ_MAX_HEADER_BYTES 16384 /* request line + headers: the size of the connection pool they are read into */
 
 struct dj_req;
 /** Every handler has this signature. It writes its JSON into r->out via dj_req_jw()

@@ -33,6 +33,9 @@ void dj_jw_arr_begin(struct dj_jw *w);
 void dj_jw_arr_end(struct dj_jw *w);
 /** Object key (must be inside an object; the next call writes its value). */
 void dj_jw_key(struct dj_jw *w, const char *k);
+/** Object key given as the JSON text dj_jw_key would write for it (quoted, escaped, with the
+ *  colon: "\"name\":"), n bytes, borrowed: for keys written once per row of a large answer. */
+void dj_jw_key_json(struct dj_jw *w, const char *json, size_t n);
 /** String value, escaped; NULL writes null. Invalid UTF-8 bytes become U+FFFD. */
 void dj_jw_str(struct dj_jw *w, const char *s);
 /** String value of n bytes. */

@@ -52,6 +52,8 @@ struct dj_field {
 	const char *hint;   /* UI hint */
 };
 
+/** An entity descriptor. Descriptors are static and never change: lib/model caches the SQL text
+ * derived from one by its address for the life of the process. */
 struct dj_entity {
 	const char *name;    /* API name: "member" */
 	const char *table;   /* "members" */

@@ -35,7 +35,11 @@ static const char Q_SESSION_COUNT[] = "SELECT COUNT(*) FROM sessions WHERE last_
 
 static void copy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	/* snprintf's truncation without its cost: this runs for every field of every session check */
+	size_t len = src ? strnlen(src, n - 1) : 0;
+	if (len)
+		memcpy(dst, src, len);
+	dst[len] = '\0';
 }
 
 dj_rc dj_auth_user_create(struct dj_db_conn *c, const struct dj_scope *sc, const struct dj_actor *who,

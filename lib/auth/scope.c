@@ -12,12 +12,17 @@ void dj_scope_set_path(struct dj_scope *s, const char *org_path)
 		s->org_path[0] = s->path_hi[0] = '\0';
 		return;
 	}
-	/* Every path ends in '/': "/1/5" would otherwise also cover "/1/50/". */
-	snprintf(s->org_path, sizeof(s->org_path), "%s%s", org_path, n && org_path[n - 1] == '/' ? "" : "/");
-	snprintf(s->path_hi, sizeof(s->path_hi), "%s", s->org_path);
+	/* Every path ends in '/': "/1/5" would otherwise also cover "/1/50/". (Copied by hand rather
+	 * than with snprintf: this runs for every authenticated request; same truncation.) */
+	size_t full = n + (org_path[n - 1] == '/' ? 0 : 1);
+	size_t m = full < sizeof(s->org_path) - 1 ? full : sizeof(s->org_path) - 1;
+	memcpy(s->org_path, org_path, m <= n ? m : n);
+	if (m > n)
+		s->org_path[n] = '/';
+	s->org_path[m] = '\0';
+	memcpy(s->path_hi, s->org_path, m + 1);
 	/* '0' follows '/', so [path, path-with-'0') is exactly the subtree. */
-	n = strlen(s->path_hi);
-	s->path_hi[n - 1] = '0';
+	s->path_hi[m - 1] = '0';
 }
 
 bool dj_scope_covers(const struct dj_scope *s, const char *path)

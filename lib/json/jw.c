@@ -1,4 +1,5 @@
 /* jw.c — the JSON response writer: appends straight into a strbuf, no intermediate tree. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "dj/json.h"
@@ -50,17 +51,105 @@ void dj_jw_obj_end(struct dj_jw *w) { close_(w, '}'); }
 void dj_jw_arr_begin(struct dj_jw *w) { open(w, '['); }
 void dj_jw_arr_end(struct dj_jw *w) { close_(w, ']'); }
 
+/* Bytes copied as they are inside a string: printable ASCII except the quote, backslash, < > &.
+ * Everything else is looked at one byte at a time: controls and DEL are escaped, bytes >= 0x80 must
+ * start a valid UTF-8 sequence. The table lets long runs (names, dates, codes, Chinese text) go out with one
+ * copy instead of a chain of tests per byte. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+	1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20: " & */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, /* 0x30: < > */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50: backslash */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* 0x70: DEL */
+	/* 0x80-0xFF: 0 */
+};
+
+/* Length of the valid UTF-8 sequence starting at p (avail bytes left), 0 if it is not one. The
+ * two- and three-byte forms (all of Chinese) are checked inline; four-byte ones by dj_utf8_valid. */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+	unsigned c = p[0];
+	if (c >= 0xC2 && c <= 0xDF)
+		return avail >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (avail < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
+			return 0; /* overlong, or a UTF-16 surrogate */
+		return 3;
+	}
+	if (c >= 0xF0 && avail >= 4 && dj_utf8_valid((const char *)p, 4))
+		return 4;
+	return 0;
+}
+
+/* Length of the prefix of p[0..n) that goes out unchanged. */
+static size_t plain_prefix(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (plain[p[i]]) {
+			i++;
+			continue;
+		}
+		size_t len = p[i] >= 0x80 ? utf8_seq(p + i, n - i) : 0;
+		if (!len)
+			break;
+		i += len;
+	}
+	return i;
+}
+
+/* The common case in one piece: [","] "s" [":"] with one capacity check, when s needs no escape.
+ * Returns false, having written nothing, when it does. */
+static bool put_plain(struct dj_jw *w, bool comma, const char *s, size_t n, bool colon)
+{
+	if (plain_prefix((const unsigned char *)s, n) != n)
+		return false;
+	if (w->rc)
+		return true;
+	size_t total = n + 2 + (comma ? 1 : 0) + (colon ? 1 : 0);
+	w->rc = dj_strbuf_grow(w->sb, total);
+	if (w->rc)
+		return true;
+	char *o = w->sb->buf + w->sb->len;
+	if (comma)
+		*o++ = ',';
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	if (colon)
+		*o++ = ':';
+	*o = '\0';
+	w->sb->len += total;
+	return true;
+}
+
 static void put_escaped(struct dj_jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t start = 0;
+	size_t start = 0, i = plain_prefix(p, n);
 	put(w, "\"", 1);
-	for (size_t i = 0; i < n;) {
+	while (i < n) {
 		unsigned c = p[i];
-		const char *esc = NULL;
+		if (plain[c]) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t len = utf8_seq(p + i, n - i);
+			if (len) {
+				i += len;
+				continue;
+			}
+		}
+		const char *esc;
 		char ubuf[7];
-		size_t skip = 1;
 		if (c == '"')
 			esc = "\\\"";
 		else if (c == '\\')
@@ -71,32 +160,18 @@ static void put_escaped(struct dj_jw *w, const char *s, size_t n)
 			esc = "\\r";
 		else if (c == '\t')
 			esc = "\\t";
-		else if (c < 0x20 || c == 0x7f) {
+		else if (c >= 0x80)
+			esc = "\xEF\xBF\xBD"; /* U+FFFD for bytes that are not UTF-8 */
+		else {
+			/* Controls, DEL, and < > & (keeps JSON safe to embed in HTML even if someone does). */
 			ubuf[0] = '\\'; ubuf[1] = 'u'; ubuf[2] = '0'; ubuf[3] = '0';
 			ubuf[4] = hex[c >> 4]; ubuf[5] = hex[c & 15]; ubuf[6] = 0;
 			esc = ubuf;
-		} else if (c == '<' || c == '>' || c == '&') {
-			/* Keeps JSON safe to embed in HTML even if someone does. */
-			ubuf[0] = '\\'; ubuf[1] = 'u'; ubuf[2] = '0'; ubuf[3] = '0';
-			ubuf[4] = hex[c >> 4]; ubuf[5] = hex[c & 15]; ubuf[6] = 0;
-			esc = ubuf;
-		} else if (c >= 0x80) {
-			size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-			if (len == 0 || i + len > n || !dj_utf8_valid(s + i, len)) {
-				esc = "\xEF\xBF\xBD"; /* U+FFFD for bytes that are not UTF-8 */
-			} else {
-				i += len;
-				continue;
-			}
 		}
-		if (esc) {
-			put(w, s + start, i - start);
-			put(w, esc, strlen(esc));
-			i += skip;
-			start = i;
-		} else {
-			i++;
-		}
+		put(w, s + start, i - start);
+		put(w, esc, strlen(esc));
+		i++;
+		start = i;
 	}
 	put(w, s + start, n - start);
 	put(w, "\"", 1);
@@ -104,15 +179,42 @@ static void put_escaped(struct dj_jw *w, const char *s, size_t n)
 
 void dj_jw_key(struct dj_jw *w, const char *k)
 {
-	pre_value(w);
-	put_escaped(w, k, strlen(k));
-	put(w, ":", 1);
+	size_t n = strlen(k);
+	bool comma = w->need_comma[w->depth] == 1;
 	w->need_comma[w->depth] = 2; /* the value follows without a comma */
+	if (put_plain(w, comma, k, n, true))
+		return;
+	if (comma)
+		put(w, ",", 1);
+	put_escaped(w, k, n);
+	put(w, ":", 1);
+}
+
+void dj_jw_key_json(struct dj_jw *w, const char *json, size_t n)
+{
+	bool comma = w->need_comma[w->depth] == 1;
+	w->need_comma[w->depth] = 2;
+	if (w->rc)
+		return;
+	w->rc = dj_strbuf_grow(w->sb, n + (comma ? 1 : 0));
+	if (w->rc)
+		return;
+	char *o = w->sb->buf + w->sb->len;
+	if (comma)
+		*o++ = ',';
+	memcpy(o, json, n);
+	o[n] = '\0';
+	w->sb->len += n + (comma ? 1 : 0);
 }
 
 void dj_jw_strn(struct dj_jw *w, const char *s, size_t n)
 {
-	pre_value(w);
+	bool comma = w->need_comma[w->depth] == 1;
+	w->need_comma[w->depth] = 1;
+	if (put_plain(w, comma, s, n, false))
+		return;
+	if (comma)
+		put(w, ",", 1);
 	put_escaped(w, s, n);
 }
 
@@ -128,9 +230,16 @@ void dj_jw_str(struct dj_jw *w, const char *s)
 void dj_jw_int(struct dj_jw *w, int64_t v)
 {
 	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	char *e = buf + sizeof(buf), *d = e;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v; /* INT64_MIN too */
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--d = '-';
 	pre_value(w);
-	put(w, buf, (size_t)n);
+	put(w, d, (size_t)(e - d));
 }
 
 void dj_jw_bool(struct dj_jw *w, bool v)

@@ -1,5 +1,8 @@
 /* model.c — the generic code driven by entity descriptors: DDL, unpacking, scoped SQL, audit. */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
@@ -426,29 +429,36 @@ dj_rc dj_model_parse_text(const struct dj_field *f, const char *text, struct dj_
 
 /* ---- scope ------------------------------------------------------------------------------------ */
 
-/* Appends " AND <scope condition>" for table alias t. */
+/* Appends " AND <scope condition>" for table alias t, and its parameters to b. With sb NULL only
+ * the parameters: the text depends on the entity and on whether the role is member, nothing else,
+ * so the read paths keep it with the cached column lists. */
 static void scope_where(const struct dj_entity *e, const struct dj_scope *sc, struct dj_strbuf *sb, struct binds *b)
 {
 	if (e->scoped) {
-		dj_strbuf_adds(sb, " AND t.org_path >= ? AND t.org_path < ?");
+		if (sb)
+			dj_strbuf_adds(sb, " AND t.org_path >= ? AND t.org_path < ?");
 		bind_s(b, sc->org_path);
 		bind_s(b, sc->path_hi);
 	} else if (e->parent) {
-		dj_strbuf_addf(sb, " AND t.%s IN (SELECT p.id FROM %s p WHERE p.org_path >= ? AND p.org_path < ?",
-			       e->parent_col, e->parent);
+		if (sb)
+			dj_strbuf_addf(sb, " AND t.%s IN (SELECT p.id FROM %s p WHERE p.org_path >= ? AND p.org_path < ?",
+				       e->parent_col, e->parent);
 		bind_s(b, sc->org_path);
 		bind_s(b, sc->path_hi);
 		if (sc->role == DJ_ROLE_MEMBER) {
-			dj_strbuf_adds(sb, " AND p.id = ?");
+			if (sb)
+				dj_strbuf_adds(sb, " AND p.id = ?");
 			bind_i(b, sc->member_id);
 		}
-		dj_strbuf_adds(sb, ")");
+		if (sb)
+			dj_strbuf_adds(sb, ")");
 	}
 	if (sc->role == DJ_ROLE_MEMBER && e->self_col && !e->parent) {
-		dj_strbuf_addf(sb, " AND t.%s = ?", e->self_col);
+		if (sb)
+			dj_strbuf_addf(sb, " AND t.%s = ?", e->self_col);
 		bind_i(b, sc->member_id);
 	}
-	if (e->soft_delete)
+	if (e->soft_delete && sb)
 		dj_strbuf_adds(sb, " AND t.deleted_at IS NULL");
 }
 
@@ -507,8 +517,10 @@ static dj_rc check_ref(const struct dj_model_ctx *x, const struct dj_field *f, i
 
 /* ---- reading rows ---------------------------------------------------------------------------------- */
 
-/* SELECT column list for alias t: id, org_id-ish, fields (PII: mask, enc), created_at, updated_at. */
-static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool list_only)
+/* SELECT column list for alias t: id, org_id-ish, fields (PII: mask, enc), created_at, updated_at.
+ * Without enc the sealed PII blobs are not read (NULL in their place): a read that shows only the
+ * masks has no use for them, and they are what pushes a member row onto overflow pages. */
+static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool list_only, bool enc)
 {
 	dj_strbuf_adds(sb, "t.id, t.created_at, t.updated_at");
 	if (e->parent)
@@ -517,27 +529,144 @@ static void select_cols(const struct dj_entity *e, struct dj_strbuf *sb, bool li
 		const struct dj_field *f = &e->fields[i];
 		if (list_only && !(f->flags & DJ_FF_LIST))
 			dj_strbuf_adds(sb, ", NULL, NULL");
-		else if (f->flags & DJ_FF_PII)
+		else if ((f->flags & DJ_FF_PII) && enc)
 			dj_strbuf_addf(sb, ", t.%s_mask, t.%s_enc", f->name, f->name);
+		else if (f->flags & DJ_FF_PII)
+			dj_strbuf_addf(sb, ", t.%s_mask, NULL", f->name);
 		else
 			dj_strbuf_addf(sb, ", t.%s, NULL", f->name);
 	}
 }
+
+/* Writes the key "<name>_label" (without a printf: it ran per field and row). */
+static void field_key_name(struct dj_jw *w, const char *name)
+{
+	static const char suffix[] = "_label";
+	char k[80];
+	size_t n = strnlen(name, sizeof(k) - sizeof(suffix));
+	memcpy(k, name, n);
+	memcpy(k + n, suffix, sizeof(suffix));
+	dj_jw_key(w, k);
+}
+
+/* The read paths' SQL text depends only on the (static, const) descriptor, so it is built once per
+ * entity and kept for the life of the process: formatting it on every request was a quarter of a
+ * member read's instructions (docs/performance.md, item 5). Readers find an entry without a lock
+ * (the descriptor pointer is published with release after the strings are written); builders take
+ * cols_mu. The table only grows; a full table (more entities than slots) falls back to building. */
+#define COLS_SLOTS 64
+struct cols_entry {
+	_Atomic(const struct dj_entity *) e;
+	/* "SELECT <all columns> FROM <table> t WHERE t.id = ? AND <scope>", [member role][with PII blobs] */
+	struct dj_slice get[2][2];
+	struct dj_slice list; /* "<list columns>" (non-list fields as NULL, NULL) */
+	struct dj_slice *keys; /* per field: [2i] "\"name\":", [2i + 1] "\"name_label\":" as dj_jw_key writes them */
+};
+static struct cols_entry cols_cache[COLS_SLOTS];
+static pthread_mutex_t cols_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct dj_slice detach_slice(struct dj_strbuf *sb)
+{
+	struct dj_slice sl;
+	sl.base = dj_strbuf_detach(sb, &sl.len);
+	return sl;
+}
+
+static const struct cols_entry *cols_of(const struct dj_entity *e)
+{
+	size_t h = (size_t)(((uintptr_t)e >> 4) % COLS_SLOTS);
+	for (size_t k = 0; k < COLS_SLOTS; k++) {
+		const struct cols_entry *c = &cols_cache[(h + k) % COLS_SLOTS];
+		const struct dj_entity *ce = atomic_load_explicit(&c->e, memory_order_acquire);
+		if (ce == e)
+			return c;
+		if (!ce)
+			break;
+	}
+	const struct cols_entry *found = NULL;
+	pthread_mutex_lock(&cols_mu);
+	for (size_t k = 0; k < COLS_SLOTS; k++) {
+		struct cols_entry *c = &cols_cache[(h + k) % COLS_SLOTS];
+		const struct dj_entity *ce = atomic_load_explicit(&c->e, memory_order_relaxed);
+		if (ce == e) {
+			found = c;
+			break;
+		}
+		if (!ce) {
+			struct dj_strbuf sb = DJ_STRBUF_INIT;
+			for (int member = 0; member < 2; member++) {
+				for (int enc = 0; enc < 2; enc++) {
+					struct dj_scope sc = { 0 };
+					struct binds unused = { 0 };
+					sc.role = member ? DJ_ROLE_MEMBER : DJ_ROLE_ADMIN;
+					dj_strbuf_adds(&sb, "SELECT ");
+					select_cols(e, &sb, false, enc);
+					dj_strbuf_addf(&sb, " FROM %s t WHERE t.id = ?", e->table);
+					scope_where(e, &sc, &sb, &unused);
+					c->get[member][enc] = detach_slice(&sb);
+				}
+			}
+			select_cols(e, &sb, true, true);
+			c->list = detach_slice(&sb);
+			c->keys = dj_calloc(2 * e->nfields + 1, sizeof(*c->keys));
+			for (size_t i = 0; i < 2 * e->nfields; i++) {
+				struct dj_jw jw;
+				dj_jw_init(&jw, &sb);
+				if (i % 2)
+					field_key_name(&jw, e->fields[i / 2].name);
+				else
+					dj_jw_key(&jw, e->fields[i / 2].name);
+				c->keys[i] = detach_slice(&sb);
+			}
+			atomic_store_explicit(&c->e, e, memory_order_release);
+			found = c;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cols_mu);
+	return found;
+}
+
+/* Appends the list-only column list (the SELECT of lists and exports). */
+static void add_list_cols(const struct dj_entity *e, struct dj_strbuf *sb)
+{
+	const struct cols_entry *c = cols_of(e);
+	if (c)
+		dj_strbuf_add(sb, c->list.base, c->list.len);
+	else
+		select_cols(e, sb, true, true);
+}
 #define COL0(e) ((e)->parent ? 4 : 3) /* first field column */
+
+/* The key of field i, or of its _label companion: pre-written when the entity's cache entry has
+ * them (a list writes the same keys on every row). */
+static void field_key(struct dj_jw *w, const struct cols_entry *c, const struct dj_field *f, size_t i, bool label)
+{
+	if (c) {
+		const struct dj_slice *k = &c->keys[2 * i + (label ? 1 : 0)];
+		dj_jw_key_json(w, k->base, k->len);
+	} else if (label) {
+		field_key_name(w, f->name);
+	} else {
+		dj_jw_key(w, f->name);
+	}
+}
 
 static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, struct dj_stmt *s, bool list_only,
 		      bool reveal, struct dj_jw *w)
 {
+	const struct cols_entry *c = cols_of(e);
 	int col = COL0(e);
 	dj_jw_obj_begin(w);
-	dj_jw_kint(w, "id", dj_stmt_int(s, 0));
+	dj_jw_key_json(w, "\"id\":", 5);
+	dj_jw_int(w, dj_stmt_int(s, 0));
 	if (e->parent)
 		dj_jw_kint(w, e->parent_col, dj_stmt_int(s, 3));
 	for (size_t i = 0; i < e->nfields; i++, col += 2) {
 		const struct dj_field *f = &e->fields[i];
 		if (list_only && !(f->flags & DJ_FF_LIST))
 			continue;
-		dj_jw_key(w, f->name);
+		field_key(w, c, f, i, false);
 		if (dj_stmt_is_null(s, col)) {
 			dj_jw_null(w);
 		} else if (f->flags & DJ_FF_PII) {
@@ -567,9 +696,8 @@ static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, s
 				p = e2 ? e2 : p + strlen(p);
 			}
 			dj_jw_arr_end(w);
-			char k[80];
-			snprintf(k, sizeof(k), "%s_label", f->name);
-			dj_jw_kstr(w, k, label);
+			field_key(w, c, f, i, true);
+			dj_jw_str(w, label);
 		} else if (f->type == DJ_FT_BOOL) {
 			dj_jw_bool(w, dj_stmt_int(s, col) != 0);
 		} else if (is_int_type(f->type)) {
@@ -578,29 +706,40 @@ static void write_row(const struct dj_model_ctx *x, const struct dj_entity *e, s
 			dj_jw_str(w, dj_stmt_text(s, col));
 		}
 		if (f->type == DJ_FT_CODE) {
-			char k[80];
-			snprintf(k, sizeof(k), "%s_label", f->name);
-			dj_jw_kstr(w, k, dj_stmt_is_null(s, col) ? NULL : dj_codes_label(f->codes, dj_stmt_text(s, col)));
+			field_key(w, c, f, i, true);
+			dj_jw_str(w, dj_stmt_is_null(s, col) ? NULL : dj_codes_label(f->codes, dj_stmt_text(s, col)));
 		}
 	}
 	if (e->scoped && !list_only) {
 		/* org_path is internal; its org name helps people */
 	}
-	dj_jw_kstr(w, "created_at", dj_stmt_text(s, 1));
-	dj_jw_kstr(w, "updated_at", dj_stmt_text(s, 2));
+	dj_jw_key_json(w, "\"created_at\":", 13);
+	dj_jw_str(w, dj_stmt_text(s, 1));
+	dj_jw_key_json(w, "\"updated_at\":", 13);
+	dj_jw_str(w, dj_stmt_text(s, 2));
 	dj_jw_obj_end(w);
 }
 
-static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, struct dj_stmt **out)
+/* The row of id in scope, stepped onto; enc: with the sealed PII blobs (for reveal). */
+static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, bool enc,
+			 struct dj_stmt **out)
 {
 	struct dj_strbuf sql = DJ_STRBUF_INIT;
 	struct binds b = { 0 };
-	dj_strbuf_adds(&sql, "SELECT ");
-	select_cols(e, &sql, false);
-	dj_strbuf_addf(&sql, " FROM %s t WHERE t.id = ?", e->table);
+	const struct cols_entry *c = cols_of(e);
+	const char *text;
 	bind_i(&b, id);
-	scope_where(e, x->sc, &sql, &b);
-	dj_rc rc = dj_db_prepare(x->c, sql.buf, out);
+	if (c) {
+		text = c->get[x->sc->role == DJ_ROLE_MEMBER][enc].base;
+		scope_where(e, x->sc, NULL, &b);
+	} else {
+		dj_strbuf_adds(&sql, "SELECT ");
+		select_cols(e, &sql, false, enc);
+		dj_strbuf_addf(&sql, " FROM %s t WHERE t.id = ?", e->table);
+		scope_where(e, x->sc, &sql, &b);
+		text = sql.buf;
+	}
+	dj_rc rc = dj_db_prepare(x->c, text, out);
 	dj_strbuf_release(&sql);
 	if (rc)
 		return rc;
@@ -615,7 +754,7 @@ static dj_rc prepare_get(const struct dj_model_ctx *x, const struct dj_entity *e
 dj_rc dj_model_get(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id, bool reveal, struct dj_jw *w)
 {
 	struct dj_stmt *s;
-	dj_rc rc = prepare_get(x, e, id, &s);
+	dj_rc rc = prepare_get(x, e, id, reveal && x->pii, &s);
 	if (rc)
 		return rc;
 	write_row(x, e, s, false, reveal, w);
@@ -1159,7 +1298,7 @@ dj_rc dj_model_list(const struct dj_model_ctx *x, const struct dj_entity *e, con
 	dj_strbuf_addf(&order, "t.id %s", q->sort_field < 0 && q->sort_desc ? "DESC" : "ASC");
 	dj_strbuf_reset(&sql);
 	dj_strbuf_adds(&sql, "SELECT ");
-	select_cols(e, &sql, true);
+	add_list_cols(e, &sql);
 	dj_strbuf_addf(&sql, " FROM %s t WHERE t.id IN (SELECT t.id FROM %s t%s%s LIMIT ? OFFSET ?)%s", e->table,
 		       e->table, where.buf, order.buf, order.buf);
 	dj_strbuf_release(&order);
@@ -1190,12 +1329,12 @@ dj_rc dj_model_export(const struct dj_model_ctx *x, const struct dj_entity *e, c
 	if (rc)
 		goto out;
 	dj_strbuf_adds(&sql, "SELECT ");
-	select_cols(e, &sql, true);
+	add_list_cols(e, &sql);
 	dj_strbuf_addf(&sql, " FROM %s t%s ORDER BY t.org_path, t.id", e->table, where.buf);
 	if (!e->scoped) {
 		dj_strbuf_reset(&sql);
 		dj_strbuf_adds(&sql, "SELECT ");
-		select_cols(e, &sql, true);
+		add_list_cols(e, &sql);
 		dj_strbuf_addf(&sql, " FROM %s t%s ORDER BY t.id", e->table, where.buf);
 	}
 	if ((rc = dj_db_prepare(x->c, sql.buf, &s)))

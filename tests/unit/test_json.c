@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "dj/alloc.h"
 #include "dj/json.h"
+#include "dj/slice.h"
 #include "dj/strbuf.h"
 #include "dj/banned.h"
 
@@ -48,6 +49,22 @@ static void test_escape_table(void **state)
 		{ "\xF4\x90\x80\x80", 0, "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"" },
 		{ "\xE4\xB8\xAD\xE4\xB8", 0, "\"\xE4\xB8\xAD\xEF\xBF\xBD\xEF\xBF\xBD\"" },
 		{ "\xE4\"", 0, "\"\xEF\xBF\xBD\\\"\"" },
+		/* U+2028 / U+2029 are valid UTF-8 and go out as they are (as they always have) */
+		{ "a\xE2\x80\xA8" "b\xE2\x80\xA9", 0, "\"a\xE2\x80\xA8" "b\xE2\x80\xA9\"" },
+		{ "\xC2\xA0\xDF\xBF", 0, "\"\xC2\xA0\xDF\xBF\"" },
+		{ "\xE0\xA0\x80\xEF\xBF\xBF", 0, "\"\xE0\xA0\x80\xEF\xBF\xBF\"" },
+		{ "\xE0\x9F\xBF", 0, "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"" },
+		{ "\xED\x9F\xBF", 0, "\"\xED\x9F\xBF\"" },
+		{ "\xF0\x8F\xBF\xBF", 0, "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"" },
+		{ "\xF5\x80\x80\x80", 0, "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"" },
+		{ "\xC1\xBF", 0, "\"\xEF\xBF\xBD\xEF\xBF\xBD\"" },
+		{ "\xC2", 0, "\"\xEF\xBF\xBD\"" },
+		{ "\xC2" "a", 0, "\"\xEF\xBF\xBD" "a\"" },
+		{ "\xF0\x9F\x98", 0, "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"" },
+		/* escapes at both ends of a run and back to back */
+		{ "\"x\"", 0, "\"\\\"x\\\"\"" },
+		{ "\x1f\x20\x7e\x7f", 0, "\"\\u001f ~\\u007f\"" },
+		{ "党员<张三>&\t", 0, "\"党员\\u003c张三\\u003e\\u0026\\t\"" },
 	};
 	for (size_t i = 0; i < N_ELEMS(t); i++) {
 		struct dj_strbuf sb = DJ_STRBUF_INIT;
@@ -66,6 +83,170 @@ static void test_escape_table(void **state)
 		json_decref(v);
 		dj_strbuf_release(&sb);
 	}
+}
+
+/* The escaper as it was before its fast path, byte by byte: the reference for test_escape_same. */
+static void ref_escape(struct dj_strbuf *sb, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	dj_strbuf_addch(sb, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
+		if (c == '"')
+			dj_strbuf_adds(sb, "\\\"");
+		else if (c == '\\')
+			dj_strbuf_adds(sb, "\\\\");
+		else if (c == '\n')
+			dj_strbuf_adds(sb, "\\n");
+		else if (c == '\r')
+			dj_strbuf_adds(sb, "\\r");
+		else if (c == '\t')
+			dj_strbuf_adds(sb, "\\t");
+		else if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&')
+			dj_strbuf_adds(sb, u);
+		else if (c >= 0x80) {
+			size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+			if (len == 0 || i + len > n || !dj_utf8_valid(s + i, len)) {
+				dj_strbuf_adds(sb, "\xEF\xBF\xBD");
+			} else {
+				dj_strbuf_add(sb, s + i, len);
+				i += len;
+				continue;
+			}
+		} else
+			dj_strbuf_addch(sb, (char)c);
+		i++;
+	}
+	dj_strbuf_addch(sb, '"');
+}
+
+static void check_same(const unsigned char *in, size_t n)
+{
+	struct dj_strbuf got = DJ_STRBUF_INIT, want = DJ_STRBUF_INIT;
+	struct dj_jw w;
+	dj_jw_init(&w, &got);
+	dj_jw_strn(&w, (const char *)in, n);
+	ref_escape(&want, (const char *)in, n);
+	assert_int_equal(w.rc, DJ_OK);
+	if (got.len != want.len || memcmp(got.buf, want.buf, got.len) != 0) {
+		char hexin[64] = "";
+		for (size_t i = 0; i < n && i < 16; i++)
+			snprintf(hexin + 3 * i, sizeof(hexin) - 3 * i, "%02x ", in[i]);
+		fail_msg("input [%s] (%zu bytes): got [%s], want [%s]", hexin, n, got.buf, want.buf);
+	}
+	dj_strbuf_release(&got);
+	dj_strbuf_release(&want);
+}
+
+/* The same string as keys and values inside an object and an array: commas and colons around
+ * escaped and unescaped strings. */
+static void check_same_in_containers(const unsigned char *in, size_t n)
+{
+	struct dj_strbuf got = DJ_STRBUF_INIT, want = DJ_STRBUF_INIT, k = DJ_STRBUF_INIT;
+	struct dj_jw w;
+	char *key;
+	dj_strbuf_add(&k, in, n);
+	key = k.buf; /* keys are NUL-terminated: up to the first NUL */
+	dj_jw_init(&w, &got);
+	dj_jw_arr_begin(&w);
+	dj_jw_obj_begin(&w);
+	dj_jw_key(&w, key);
+	dj_jw_strn(&w, (const char *)in, n);
+	dj_jw_key(&w, key);
+	dj_jw_strn(&w, (const char *)in, n);
+	dj_jw_obj_end(&w);
+	dj_jw_strn(&w, (const char *)in, n);
+	dj_jw_int(&w, -(int64_t)n);
+	dj_jw_arr_end(&w);
+	assert_int_equal(w.rc, DJ_OK);
+	dj_strbuf_adds(&want, "[{");
+	ref_escape(&want, key, strlen(key));
+	dj_strbuf_addch(&want, ':');
+	ref_escape(&want, (const char *)in, n);
+	dj_strbuf_addch(&want, ',');
+	ref_escape(&want, key, strlen(key));
+	dj_strbuf_addch(&want, ':');
+	ref_escape(&want, (const char *)in, n);
+	dj_strbuf_adds(&want, "},");
+	ref_escape(&want, (const char *)in, n);
+	dj_strbuf_addf(&want, ",%lld]", -(long long)n);
+	if (got.len != want.len || memcmp(got.buf, want.buf, got.len) != 0)
+		fail_msg("containers (%zu bytes): got [%s], want [%s]", n, got.buf, want.buf);
+	dj_strbuf_release(&got);
+	dj_strbuf_release(&want);
+	dj_strbuf_release(&k);
+}
+
+/* The fast path writes exactly what the byte-by-byte escaper wrote: every string of one and two
+ * bytes, every three-byte string led by a byte >= 0xE0 (each with a tail that ends mid-sequence),
+ * and random strings drawn from the bytes that matter around runs and sequences. */
+static void test_escape_same(void **state)
+{
+	(void)state;
+	unsigned char b[64];
+	for (unsigned x = 0; x < 256; x++) {
+		b[0] = (unsigned char)x;
+		check_same(b, 1);
+		for (unsigned y = 0; y < 256; y++) {
+			b[1] = (unsigned char)y;
+			check_same(b, 2);
+		}
+	}
+	for (unsigned x = 0xE0; x < 256; x++)
+		for (unsigned y = 0x70; y < 0xC8; y++)
+			for (unsigned z = 0x70; z < 0xC8; z++) {
+				b[0] = (unsigned char)x;
+				b[1] = (unsigned char)y;
+				b[2] = (unsigned char)z;
+				check_same(b, 3);
+				b[3] = 0x80;
+				check_same(b, 4);
+			}
+	static const unsigned char alphabet[] = { 'a', ' ', '"', '\\', '<', '&', 0x00, 0x1f, 0x7f, 0x80, 0xBF, 0xC2,
+						  0xDF, 0xE0, 0xE4, 0xB8, 0xAD, 0xED, 0xA0, 0xEF, 0xF0, 0x9F, 0xF4,
+						  0x8F, 0xF5, 0xFF, 0xE2, 0xA8 };
+	uint32_t r = 12345;
+	for (int k = 0; k < 200000; k++) {
+		size_t n = 0, len = (size_t)(k % 40);
+		for (; n < len; n++) {
+			r = r * 1103515245u + 12345u;
+			b[n] = alphabet[(r >> 16) % sizeof(alphabet)];
+		}
+		check_same(b, n);
+		check_same_in_containers(b, n);
+	}
+}
+
+/* A pre-written key gives the same text as dj_jw_key, commas included. */
+static void test_key_json(void **state)
+{
+	(void)state;
+	static const char *const keys[] = { "id", "name_label", "a\"b", "<x>", "党员", "" };
+	struct dj_strbuf a = DJ_STRBUF_INIT, b = DJ_STRBUF_INIT, k = DJ_STRBUF_INIT;
+	struct dj_jw wa, wb, wk;
+	dj_jw_init(&wa, &a);
+	dj_jw_init(&wb, &b);
+	dj_jw_obj_begin(&wa);
+	dj_jw_obj_begin(&wb);
+	for (size_t i = 0; i < N_ELEMS(keys); i++) {
+		dj_strbuf_reset(&k);
+		dj_jw_init(&wk, &k);
+		dj_jw_key(&wk, keys[i]); /* first in its container: no comma */
+		dj_jw_key(&wa, keys[i]);
+		dj_jw_key_json(&wb, k.buf, k.len);
+		dj_jw_int(&wa, (int64_t)i);
+		dj_jw_int(&wb, (int64_t)i);
+	}
+	dj_jw_obj_end(&wa);
+	dj_jw_obj_end(&wb);
+	assert_int_equal(wb.rc, DJ_OK);
+	assert_string_equal(b.buf, a.buf);
+	assert_string_equal(a.buf, "{\"id\":0,\"name_label\":1,\"a\\\"b\":2,\"\\u003cx\\u003e\":3,\"党员\":4,\"\":5}");
+	dj_strbuf_release(&a);
+	dj_strbuf_release(&b);
+	dj_strbuf_release(&k);
 }
 
 /* Writes a value tree with the writer; returns the JSON text (caller frees). */
@@ -436,6 +617,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_table),
+		cmocka_unit_test(test_escape_same),
+		cmocka_unit_test(test_key_json),
 		cmocka_unit_test(test_nesting_and_commas),
 		cmocka_unit_test(test_top_level_values),
 		cmocka_unit_test(test_raw),

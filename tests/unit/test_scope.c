@@ -30,6 +30,34 @@ static void test_set_path_hi(void **state)
 		assert_string_equal(s.org_path, t[i].path);
 		assert_string_equal(s.path_hi, t[i].hi);
 	}
+	/* A path without its final '/' gets one. */
+	struct dj_scope s;
+	memset(&s, 0, sizeof(s));
+	dj_scope_set_path(&s, "/1/5");
+	assert_string_equal(s.org_path, "/1/5/");
+	assert_string_equal(s.path_hi, "/1/50");
+	/* Over-long paths are cut to DJ_PATH_MAX - 1 bytes, as snprintf did (the added '/' first);
+	 * the range end is that with its last byte made '0'. */
+	char p[DJ_PATH_MAX + 8], want[DJ_PATH_MAX];
+	for (size_t n = DJ_PATH_MAX - 3; n <= DJ_PATH_MAX + 2; n++) {
+		for (int slash = 0; slash < 2; slash++) {
+			memset(p, 'a', n);
+			p[0] = '/';
+			if (slash)
+				p[n - 1] = '/';
+			p[n] = '\0';
+			size_t full = n + (slash ? 0 : 1), m = full < DJ_PATH_MAX - 1 ? full : DJ_PATH_MAX - 1;
+			memcpy(want, p, m <= n ? m : n);
+			if (m > n)
+				want[n] = '/';
+			want[m] = '\0';
+			memset(&s, 0xEE, sizeof(s));
+			dj_scope_set_path(&s, p);
+			assert_string_equal(s.org_path, want);
+			want[strlen(want) - 1] = '0';
+			assert_string_equal(s.path_hi, want);
+		}
+	}
 }
 
 static void test_covers_table(void **state)
