@@ -28,7 +28,7 @@ docs/openapi.json: build/dangjian
 
 docs: docs/openapi.json
 
-.PHONY: docs all deps web run test test-quick check lint format install clean bench fuzz soak test-unit test-api test-e2e test-fuzz
+.PHONY: test-pg docs all deps web run test test-quick check lint format install clean bench fuzz soak test-unit test-api test-e2e test-fuzz
 .DEFAULT_GOAL := all
 
 all: build/dangjian
@@ -104,6 +104,10 @@ run: build/dangjian
 
 test: build/.deps-ok build/dangjian check $(FUZZ_BINS)
 	@bash scripts/test.sh all
+
+# The API tests against PostgreSQL 15 (a throwaway server on loopback) and the two-server scale-out test.
+test-pg: build/.deps-ok build/dangjian
+	@bash scripts/test-pg.sh
 
 test-quick: build/.deps-ok check
 	@bash scripts/test.sh quick

@@ -173,6 +173,11 @@ static int translate(const char *sql, struct dj_strbuf *out)
 			p += sizeof(now_sqlite) - 1;
 			continue;
 		}
+		if (strncmp(p, "abs(random())", 13) == 0) { /* SQLite: a random 64-bit integer */
+			dj_strbuf_adds(out, "floor(random() * 2147483647)::bigint");
+			p += 13;
+			continue;
+		}
 		if (strncmp(p, "CREATE TRIGGER", 14) == 0) {
 			size_t used = trigger(p, out);
 			if (used) {
