@@ -113,6 +113,28 @@ dj_rc dj_model_insert(const struct dj_model_ctx *x, const struct dj_entity *e, c
 /** Insert a child record (entity with a parent) under parent_id, which must be in scope. */
 dj_rc dj_model_insert_child(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t parent_id,
 			    const struct dj_value *vals, int64_t *id_out, struct dj_model_err *err);
+/** A bulk insert of whole rows of one scoped entity, for imports: the INSERT text (every field,
+ *  org_path, one extra integer column, created_at/updated_at) is built once by
+ *  dj_model_bulk_init; unset fields are stored as NULL, as dj_model_insert leaves them.
+ *  dj_model_bulk_insert does NOT check REF fields against the scope and does NOT audit: the
+ *  caller has checked org_id/REFs against data it already holds (the import's org list) and
+ *  audits the batch as a whole. Use only on the writer connection inside a transaction. */
+struct dj_model_bulk {
+	const struct dj_entity *e;
+	char *sql; /* dj_malloc'd INSERT text */
+	char ts[26]; /* created_at/updated_at of every row of the batch */
+};
+#define DJ_MODEL_BULK_INIT { NULL, NULL, "" }
+/** Build the INSERT text for e (scoped, no parent) with extra_col (static SQL text, e.g.
+ *  "import_batch_id") as the last value column. */
+void dj_model_bulk_init(struct dj_model_bulk *bk, const struct dj_entity *e, const char *extra_col);
+/** Insert one row from vals (e->nfields entries; PII sealed, indexed and masked with x->pii)
+ *  with org_path and the extra column's value. DJ_ERR_CONFLICT (err names the unique field)
+ *  when a unique index refuses the row; other errors from the database. */
+dj_rc dj_model_bulk_insert(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
+			   const char *org_path, int64_t extra, int64_t *id_out, struct dj_model_err *err);
+/** Free the INSERT text; bk can be initialized again. */
+void dj_model_bulk_release(struct dj_model_bulk *bk);
 /** Update the set fields of row id in scope; audited with masked before/after. */
 dj_rc dj_model_update(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id,
 		      const struct dj_value *vals, struct dj_model_err *err);

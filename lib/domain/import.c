@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
+#include "dj/auth.h"
 #include "dj/date.h"
 #include "dj/io.h"
 #include "dj/import.h"
@@ -13,9 +14,11 @@
 
 #define MAXF 64
 
-/* One pass over the file: maps headers, turns cells into values, applies the member rules. */
+/* One pass over the file: maps headers, turns cells into values, applies the member rules.
+ * Without a dry run the same pass also writes each good row (inside the import's transaction)
+ * until the first bad row; from there on it only validates, so the report lists every bad row. */
 struct pass {
-	const struct dj_model_ctx *x;
+	struct dj_model_ctx *x;
 	struct dj_db_conn *reader;  /* for duplicate checks against the database */
 	struct dj_table *t;
 	int col_field[DJ_MAX_IMPORT_COLS]; /* field index per column, -1 = ignored */
@@ -24,15 +27,25 @@ struct pass {
 	size_t ncols;
 	int64_t target_org;
 	const char *target_path;
-	/* orgs of the target subtree, for the 所属党组织 column (name or id) */
+	/* orgs of the target subtree, for the 所属党组织/所在党小组 columns (name or id), the
+	 * org_path of every row and the 党小组 rule (ORG-13) — no query per row */
 	struct org_ref {
-		int64_t id;
-		char *name;
+		int64_t id, parent_id;
+		char *name, *path;
+		bool group;
+		int64_t counts[2]; /* members written here: [0] probationary, [1] full (counted only) */
 	} *orgs;
 	size_t norgs;
+	int32_t *by_id, *by_name; /* open addressing: index into orgs + 1, 0 = empty; by_name -1 = ambiguous */
+	size_t map_cap;
+	int fi_org, fi_group, fi_idn; /* field indexes */
 	/* 身份证号 seen in this file (64-bit hashes) */
 	uint64_t *seen;
 	size_t seen_cap, seen_n;
+	/* writing (no dry run, no bad row yet) */
+	bool write;
+	struct dj_model_bulk bulk;
+	int64_t batch_id, first_id, last_id, n_written;
 };
 
 static uint64_t hash64(const char *s)
@@ -88,13 +101,48 @@ static void add_error(struct dj_import_result *res, int64_t row, const char *col
 	snprintf(e->message, sizeof(e->message), "%s", msg);
 }
 
-static dj_rc load_orgs(struct pass *p)
+static uint64_t hash_id(int64_t id)
+{
+	return (uint64_t)id * 0x9E3779B97F4A7C15ULL;
+}
+
+/* Fill the id and name maps (cap: a power of two ≥ 2 × norgs). */
+static void index_orgs(struct pass *p)
+{
+	size_t cap = 64;
+	while (cap < p->norgs * 2)
+		cap *= 2;
+	p->map_cap = cap;
+	p->by_id = dj_calloc(cap, sizeof(*p->by_id));
+	p->by_name = dj_calloc(cap, sizeof(*p->by_name));
+	for (size_t i = 0; i < p->norgs; i++) {
+		size_t k;
+		for (k = hash_id(p->orgs[i].id) & (cap - 1); p->by_id[k]; k = (k + 1) & (cap - 1))
+			;
+		p->by_id[k] = (int32_t)i + 1;
+		for (k = hash64(p->orgs[i].name) & (cap - 1); p->by_name[k]; k = (k + 1) & (cap - 1))
+			if (p->by_name[k] > 0 && strcmp(p->orgs[p->by_name[k] - 1].name, p->orgs[i].name) == 0)
+				break;
+		p->by_name[k] = p->by_name[k] ? -1 : (int32_t)i + 1;
+	}
+}
+
+static const struct org_ref *org_by_id(const struct pass *p, int64_t id)
+{
+	for (size_t k = hash_id(id) & (p->map_cap - 1); p->by_id[k]; k = (k + 1) & (p->map_cap - 1))
+		if (p->orgs[p->by_id[k] - 1].id == id)
+			return &p->orgs[p->by_id[k] - 1];
+	return NULL;
+}
+
+static dj_rc load_orgs(struct pass *p, struct dj_db_conn *c)
 {
 	struct dj_stmt *s;
 	struct dj_scope sub;
 	size_t cap = 0;
 	dj_scope_set_path(&sub, p->target_path);
-	dj_rc rc = dj_db_prepare(p->reader, "SELECT id, name FROM orgs WHERE path >= ? AND path < ?", &s);
+	dj_rc rc = dj_db_prepare(c, "SELECT id, name, path, kind = 'group', parent_id FROM orgs WHERE path >= ? AND path < ?",
+				 &s);
 	if (rc)
 		return rc;
 	dj_stmt_bind_text(s, 1, sub.org_path);
@@ -104,36 +152,47 @@ static dj_rc load_orgs(struct pass *p)
 			cap = cap ? cap * 2 : 256;
 			p->orgs = dj_realloc(p->orgs, cap * sizeof(*p->orgs));
 		}
-		p->orgs[p->norgs].id = dj_stmt_int(s, 0);
-		p->orgs[p->norgs].name = dj_strdup(dj_stmt_text(s, 1));
-		p->norgs++;
+		struct org_ref *o = &p->orgs[p->norgs++];
+		memset(o, 0, sizeof(*o));
+		o->id = dj_stmt_int(s, 0);
+		o->name = dj_strdup(dj_stmt_text(s, 1));
+		o->path = dj_strdup(dj_stmt_text(s, 2));
+		o->group = dj_stmt_int(s, 3) != 0;
+		o->parent_id = dj_stmt_is_null(s, 4) ? 0 : dj_stmt_int(s, 4);
 	}
 	dj_stmt_reset(s);
+	index_orgs(p);
 	return DJ_OK;
 }
 
 /* "所属党组织" cell: an org id or an exact, unique name inside the target subtree. */
 static int64_t resolve_org(const struct pass *p, const char *text, const char **why)
 {
-	int64_t id = 0, found = 0;
+	int64_t id = 0;
 	if (dj_parse_int_str(text, 1, INT64_MAX, &id) == DJ_OK) {
-		for (size_t i = 0; i < p->norgs; i++)
-			if (p->orgs[i].id == id)
-				return id;
+		if (org_by_id(p, id))
+			return id;
 		*why = "党组织 id 不在导入目标组织的范围内";
 		return 0;
 	}
-	for (size_t i = 0; i < p->norgs; i++)
-		if (strcmp(p->orgs[i].name, text) == 0) {
-			if (found) {
+	for (size_t k = hash64(text) & (p->map_cap - 1); p->by_name[k]; k = (k + 1) & (p->map_cap - 1)) {
+		int32_t i = p->by_name[k];
+		if (i < 0) {
+			/* a name shared by several orgs: is it this one? */
+			size_t same = 0;
+			for (size_t j = 0; j < p->norgs; j++)
+				same += strcmp(p->orgs[j].name, text) == 0;
+			if (same > 1) {
 				*why = "党组织名称不唯一，请改填组织 id";
 				return 0;
 			}
-			found = p->orgs[i].id;
+			continue;
 		}
-	if (!found)
-		*why = "在导入目标组织范围内找不到该党组织";
-	return found;
+		if (strcmp(p->orgs[i - 1].name, text) == 0)
+			return p->orgs[i - 1].id;
+	}
+	*why = "在导入目标组织范围内找不到该党组织";
+	return 0;
 }
 
 static dj_rc map_header(struct pass *p, const char *const *cells, size_t n, char *err, size_t errlen)
@@ -179,14 +238,13 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 {
 	struct dj_model_err err = { 0 };
 	bool ok = true;
-	int org_col = -1;
 	memset(vals, 0, sizeof(*vals) * dj_member_entity.nfields);
 	for (size_t c = 0; c < n && c < p->ncols; c++) {
 		int f = p->col_field[c];
 		if (f < 0 || !cells[c][0])
 			continue;
 		const struct dj_field *fd = &dj_member_entity.fields[f];
-		if (strcmp(fd->name, "org_id") == 0 || strcmp(fd->name, "party_group_id") == 0) {
+		if (f == p->fi_org || f == p->fi_group) {
 			const char *why = NULL;
 			int64_t id = resolve_org(p, cells[c], &why);
 			if (!id) {
@@ -196,8 +254,6 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 			}
 			vals[f].set = true;
 			vals[f].i = id;
-			if (strcmp(fd->name, "org_id") == 0)
-				org_col = (int)c;
 			continue;
 		}
 		if (dj_model_parse_text(fd, cells[c], p->x->a, &vals[f], &err)) {
@@ -205,12 +261,10 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 			ok = false;
 		}
 	}
-	int oi = dj_model_field(&dj_member_entity, "org_id");
-	if (!vals[oi].set) {
-		vals[oi].set = true;
-		vals[oi].i = p->target_org;
+	if (!vals[p->fi_org].set) {
+		vals[p->fi_org].set = true;
+		vals[p->fi_org].i = p->target_org;
 	}
-	(void)org_col;
 	if (!ok)
 		return false;
 	for (size_t f = 0; f < dj_member_entity.nfields; f++) {
@@ -227,12 +281,23 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 		add_error(res, row, f >= 0 ? dj_member_entity.fields[f].label : "", err.field, err.msg);
 		return false;
 	}
-	const char *idn = vals[dj_model_field(&dj_member_entity, "id_number")].s;
+	/* ORG-13: a member's 党小组 is a group directly under the member's own org (the same rule
+	 * dj_member_create checks with a query, here from the org list). */
+	if (vals[p->fi_group].set) {
+		const struct org_ref *g = org_by_id(p, vals[p->fi_group].i);
+		if (!g || !g->group || g->parent_id != vals[p->fi_org].i) {
+			add_error(res, row, dj_member_entity.fields[p->fi_group].label, "party_group_id",
+				  "所在党小组须是该党员所在党组织下设的党小组");
+			return false;
+		}
+	}
+	const char *idn = vals[p->fi_idn].s;
 	if (seen_add(p, hash64(idn))) {
 		add_error(res, row, "身份证号", "id_number", "身份证号与本文件中前面的行重复");
 		return false;
 	}
-	if (p->x->pii) {
+	/* While writing, the unique index on the blind index does this check (see write_row). */
+	if (p->x->pii && !p->write) {
 		char bidx[DJ_PII_BIDX_HEX + 1];
 		struct dj_stmt *s;
 		dj_pii_blind(p->x->pii, idn, bidx);
@@ -250,11 +315,63 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 	return true;
 }
 
-typedef dj_rc (*row_fn)(struct pass *p, struct dj_value *vals, int64_t row, void *arg);
+/* The first bad row ends the writing: roll back what was written, keep validating. */
+static void stop_writing(struct pass *p, struct dj_import_progress *prog)
+{
+	if (!p->write)
+		return;
+	dj_db_rollback(p->x->c);
+	p->x->c = NULL;
+	p->write = false;
+	atomic_store(&prog->phase, 1);
+}
 
-/* Reads the file once: header, then each row through check_row and (if good) fn. */
+/* Write one good row of the batch: sealed, with import_batch_id, counted in memory per org.
+ * DJ_ERR_INVALID (error added) when the register refuses it. */
+static dj_rc write_row(struct pass *p, struct dj_value *vals, int64_t row, struct dj_import_result *res)
+{
+	struct dj_model_err err = { 0 };
+	const struct org_ref *o = org_by_id(p, vals[p->fi_org].i);
+	int64_t id = 0;
+	bool counted, full;
+	if (!o)
+		return DJ_ERR_INTERNAL; /* resolve_org only returns orgs of the list */
+	dj_rc rc = dj_model_bulk_insert(p->x, &p->bulk, vals, o->path, p->batch_id, &id, &err);
+	if (rc == DJ_ERR_CONFLICT) {
+		/* the same 身份证号 is in the register (the check the dry run makes with a query) */
+		bool idn = err.field && strcmp(err.field, "id_number") == 0;
+		int f = err.field ? dj_model_field(&dj_member_entity, err.field) : -1;
+		add_error(res, row, f >= 0 ? dj_member_entity.fields[f].label : "", err.field,
+			  idn ? "该身份证号的党员已在花名册中" : err.msg);
+		res->rows_ok--;
+		return DJ_ERR_INVALID;
+	}
+	if (rc)
+		return rc;
+	if (!p->n_written++)
+		p->first_id = id;
+	p->last_id = id;
+	dj_member_count_kind(vals, &counted, &full);
+	if (counted)
+		((struct org_ref *)(uintptr_t)o)->counts[full]++;
+	return DJ_OK;
+}
+
+/* The counts of the written rows, summed per org: one count update per org and category,
+ * the only place the import maintains counts. */
+static dj_rc flush_counts(struct pass *p)
+{
+	dj_rc rc = DJ_OK;
+	for (size_t i = 0; i < p->norgs && !rc; i++)
+		for (int full = 0; full < 2 && !rc; full++)
+			if (p->orgs[i].counts[full])
+				rc = dj_member_counts_add(p->x->c, p->orgs[i].path, full, p->orgs[i].counts[full]);
+	return rc;
+}
+
+/* Reads the file once: header, then each row through check_row and, while writing, write_row. */
 static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_import_result *res,
-		      struct dj_import_progress *prog, row_fn fn, void *arg)
+		      struct dj_import_progress *prog)
 {
 	const char *const *cells;
 	size_t n;
@@ -266,6 +383,8 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 		snprintf(res->fatal, sizeof(res->fatal), "%s", err);
 		return DJ_ERR_INVALID;
 	}
+	if (p->write)
+		atomic_store(&prog->total, dj_table_rows_hint(p->t, data, len));
 	for (;;) {
 		rc = dj_table_next(p->t, &cells, &n, err, sizeof(err));
 		if (rc == DJ_DONE) {
@@ -297,8 +416,14 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 		}
 		if (check_row(p, cells, n, row, vals, res)) {
 			res->rows_ok++;
-			if (fn && (rc = fn(p, vals, row, arg)))
-				break;
+			if (p->write && (rc = write_row(p, vals, row, res))) {
+				if (rc != DJ_ERR_INVALID)
+					break;
+				stop_writing(p, prog);
+				rc = DJ_OK;
+			}
+		} else {
+			stop_writing(p, prog);
 		}
 		atomic_store(&prog->processed, res->rows_total);
 		dj_arena_release(p->x->a);
@@ -312,43 +437,71 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 	return rc;
 }
 
-struct commit_arg {
-	int64_t batch_id;
-	struct dj_import_result *res;
-};
-
-static dj_rc commit_row(struct pass *p, struct dj_value *vals, int64_t row, void *arg)
-{
-	struct commit_arg *ca = arg;
-	struct dj_model_err err = { 0 };
-	struct dj_stmt *s;
-	int64_t id;
-	dj_rc rc = dj_member_create(p->x, vals, &id, &err);
-	if (rc == DJ_ERR_INVALID || rc == DJ_ERR_CONFLICT) {
-		int f = dj_model_field(&dj_member_entity, err.field);
-		add_error(ca->res, row, f >= 0 ? dj_member_entity.fields[f].label : "", err.field, err.msg);
-		ca->res->rows_ok--;
-		return rc;
-	}
-	if (rc)
-		return rc;
-	if ((rc = dj_db_prepare(p->x->c, "UPDATE members SET import_batch_id = ? WHERE id = ?", &s)))
-		return rc;
-	dj_stmt_bind_int(s, 1, ca->batch_id);
-	dj_stmt_bind_int(s, 2, id);
-	return dj_stmt_exec(s);
-}
-
 static void pass_release(struct pass *p)
 {
-	for (size_t i = 0; i < p->norgs; i++)
+	for (size_t i = 0; i < p->norgs; i++) {
 		dj_free(p->orgs[i].name);
+		dj_free(p->orgs[i].path);
+	}
 	dj_free(p->orgs);
+	dj_free(p->by_id);
+	dj_free(p->by_name);
 	dj_free(p->seen);
 	dj_arena_release(&p->labels);
+	dj_model_bulk_release(&p->bulk);
 	p->orgs = NULL;
+	p->by_id = p->by_name = NULL;
 	p->seen = NULL;
-	p->norgs = p->seen_n = p->seen_cap = 0;
+	p->norgs = p->seen_n = p->seen_cap = p->map_cap = 0;
+}
+
+/* The batch row, before the members that point at it (the counts are set at the end). */
+static dj_rc insert_batch(struct pass *p, int64_t org_id, const char *file_name)
+{
+	struct dj_stmt *s;
+	char ts[26];
+	const struct dj_actor *who = p->x->who;
+	dj_rc rc = dj_db_prepare(p->x->c, "INSERT INTO import_batches(kind, org_id, org_path, file_name, rows_total,"
+				 " rows_imported, created_by, created_at) VALUES ('members', ?, ?, ?, 0, 0, ?, ?)", &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_int(s, 1, org_id);
+	dj_stmt_bind_text(s, 2, p->target_path);
+	dj_stmt_bind_text(s, 3, file_name);
+	if (who->user_id)
+		dj_stmt_bind_int(s, 4, who->user_id);
+	dj_stmt_bind_text(s, 5, dj_time_rfc3339(dj_time_now(), ts));
+	if ((rc = dj_stmt_exec(s)))
+		return rc;
+	p->batch_id = dj_db_last_id(p->x->c);
+	return DJ_OK;
+}
+
+/* Counts, the batch's row numbers and its audit entry; then commit. The entry names the file
+ * (SHA-256) and the members created (count and id range; every one carries import_batch_id),
+ * in place of an entry per member. */
+static dj_rc finish_batch(struct pass *p, int64_t org_id, const char *data, size_t len, const struct dj_import_result *res)
+{
+	struct dj_stmt *s;
+	char sha[DJ_TOKEN_HEX + 1], after[512];
+	dj_rc rc = flush_counts(p);
+	if (rc)
+		return rc;
+	if ((rc = dj_db_prepare(p->x->c, "UPDATE import_batches SET rows_total = ?, rows_imported = ? WHERE id = ?", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, res->rows_total);
+	dj_stmt_bind_int(s, 2, res->rows_ok);
+	dj_stmt_bind_int(s, 3, p->batch_id);
+	if ((rc = dj_stmt_exec(s)))
+		return rc;
+	dj_auth_sha256_hex(data, len, sha);
+	snprintf(after, sizeof(after),
+		 "{\"batch_id\":%lld,\"org_id\":%lld,\"rows\":%lld,\"file_sha256\":\"%s\",\"members_created\":%lld,"
+		 "\"first_member_id\":%lld,\"last_member_id\":%lld}",
+		 (long long)p->batch_id, (long long)org_id, (long long)res->rows_ok, sha, (long long)p->n_written,
+		 (long long)p->first_id, (long long)p->last_id);
+	struct dj_audit_entry e = { "import.members", "import_batch", p->batch_id, p->target_path, NULL, after };
+	return dj_audit_append(p->x->c, p->x->who, &e);
 }
 
 dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct dj_scope *sc, const struct dj_actor *who,
@@ -359,27 +512,39 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 	struct dj_model_ctx x = { NULL, sc, who, pii, &a };
 	struct pass p;
 	struct dj_org target;
-	struct dj_db_conn *c = NULL;
-	char ts[26];
 	dj_rc rc;
 	memset(&p, 0, sizeof(p));
 	memset(res, 0, sizeof(*res));
 	res->dry_run = dry_run;
 	p.x = &x;
 	p.target_org = org_id;
+	p.fi_org = dj_model_field(&dj_member_entity, "org_id");
+	p.fi_group = dj_model_field(&dj_member_entity, "party_group_id");
+	p.fi_idn = dj_model_field(&dj_member_entity, "id_number");
 	if ((rc = dj_db_reader(db, &p.reader)))
 		return rc;
-	rc = dj_org_get(p.reader, sc, org_id, &a, &target);
+	/* Without a dry run, validate and write in one pass inside one transaction: nothing can
+	 * change between the checks and the writes, and the orgs are read inside it too. */
+	if (!dry_run) {
+		if ((rc = dj_db_begin(db, &x.c)))
+			goto out;
+		p.write = true;
+	}
+	rc = dj_org_get(p.write ? x.c : p.reader, sc, org_id, &a, &target);
 	if (rc) {
 		snprintf(res->fatal, sizeof(res->fatal), "导入目标党组织不存在或不在您的管理范围内");
 		goto out;
 	}
 	p.target_path = dj_strdup(target.path);
-	if ((rc = load_orgs(&p)))
+	if ((rc = load_orgs(&p, p.write ? x.c : p.reader)))
 		goto out;
-	/* Pass 1: validate everything (this is the dry run). */
-	atomic_store(&prog->phase, 1);
-	rc = run_pass(&p, data, len, res, prog, NULL, NULL);
+	if (p.write) {
+		if ((rc = insert_batch(&p, org_id, file_name)))
+			goto out;
+		dj_model_bulk_init(&p.bulk, &dj_member_entity, "import_batch_id");
+	}
+	atomic_store(&prog->phase, p.write ? 2 : 1);
+	rc = run_pass(&p, data, len, res, prog);
 	atomic_store(&prog->total, res->rows_total);
 	if (rc || res->rows_bad || dry_run) {
 		if (!rc && res->rows_bad)
@@ -391,60 +556,15 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 		rc = DJ_ERR_INVALID;
 		goto out;
 	}
-	/* Pass 2: commit all rows in one transaction, as one batch. */
-	atomic_store(&prog->phase, 2);
-	atomic_store(&prog->processed, 0);
-	struct dj_import_result again;
-	memset(&again, 0, sizeof(again));
-	p.seen_n = 0;
-	memset(p.seen, 0, p.seen_cap * sizeof(*p.seen));
-	if ((rc = dj_db_begin(db, &c)))
+	if ((rc = finish_batch(&p, org_id, data, len, res)))
 		goto out;
-	x.c = c;
-	struct dj_stmt *s;
-	dj_time_rfc3339(dj_time_now(), ts);
-	if ((rc = dj_db_prepare(c, "INSERT INTO import_batches(kind, org_id, org_path, file_name, rows_total, rows_imported,"
-				   " created_by, created_at) VALUES ('members', ?, ?, ?, ?, ?, ?, ?)", &s)))
-		goto fail;
-	dj_stmt_bind_int(s, 1, org_id);
-	dj_stmt_bind_text(s, 2, p.target_path);
-	dj_stmt_bind_text(s, 3, file_name);
-	dj_stmt_bind_int(s, 4, res->rows_total);
-	dj_stmt_bind_int(s, 5, res->rows_ok);
-	if (who->user_id)
-		dj_stmt_bind_int(s, 6, who->user_id);
-	dj_stmt_bind_text(s, 7, ts);
-	if ((rc = dj_stmt_exec(s)))
-		goto fail;
-	struct commit_arg ca = { dj_db_last_id(c), &again };
-	rc = run_pass(&p, data, len, &again, prog, commit_row, &ca);
-	if (!rc && again.rows_bad)
-		rc = DJ_ERR_INVALID;
-	if (rc) {
-		/* Someone changed the register between the passes: report it, write nothing. */
-		dj_free(res->errors);
-		*res = again;
-		res->dry_run = false;
-		goto fail;
-	}
-	dj_import_result_release(&again);
-	{
-		char after[512];
-		snprintf(after, sizeof(after), "{\"batch_id\":%lld,\"org_id\":%lld,\"rows\":%lld}", (long long)ca.batch_id,
-			 (long long)org_id, (long long)res->rows_ok);
-		struct dj_audit_entry e = { "import.members", "import_batch", ca.batch_id, p.target_path, NULL, after };
-		if ((rc = dj_audit_append(c, who, &e)))
-			goto fail;
-	}
-	rc = dj_db_commit(c);
-	c = NULL;
+	rc = dj_db_commit(x.c);
+	x.c = NULL;
 	if (!rc)
-		res->batch_id = ca.batch_id;
-	goto out;
-fail:
-	dj_db_rollback(c);
-	c = NULL;
+		res->batch_id = p.batch_id;
 out:
+	if (x.c)
+		dj_db_rollback(x.c);
 	atomic_store(&prog->phase, 3);
 	if (p.reader)
 		dj_db_release(p.reader);
