@@ -135,6 +135,31 @@ dj_rc dj_model_bulk_insert(const struct dj_model_ctx *x, const struct dj_model_b
 			   const char *org_path, int64_t extra, int64_t *id_out, struct dj_model_err *err);
 /** Free the INSERT text; bk can be initialized again. */
 void dj_model_bulk_release(struct dj_model_bulk *bk);
+
+/** One row of a bulk insert made ready to bind: values copied, PII already sealed, indexed and
+ *  masked. Filling (the CPU work) and inserting can run on different threads. */
+#define DJ_MODEL_BULK_COLS 96
+#define DJ_MODEL_BULK_ROW_BYTES (1u << 20) /* cap of one row's copied values */
+struct dj_model_bulk_row {
+	int n;
+	struct {
+		int kind; /* 0 null, 1 int, 2 text, 3 blob */
+		int64_t i;
+		size_t off, len; /* text/blob: bytes[off, off + len) */
+	} v[DJ_MODEL_BULK_COLS];
+	struct dj_strbuf bytes;
+};
+/** An empty row; release with dj_model_bulk_row_release. */
+void dj_model_bulk_row_init(struct dj_model_bulk_row *r);
+void dj_model_bulk_row_release(struct dj_model_bulk_row *r);
+/** Fill r (its previous contents are dropped) as dj_model_bulk_insert would bind vals, org_path
+ *  and extra. Uses x->pii only (no database). DJ_ERR_INTERNAL if PII is set without x->pii,
+ *  DJ_ERR_TOOBIG over DJ_MODEL_BULK_COLS columns or DJ_MODEL_BULK_ROW_BYTES bytes. */
+dj_rc dj_model_bulk_row_fill(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
+			     const char *org_path, int64_t extra, struct dj_model_bulk_row *r);
+/** Insert a filled row on c; results as dj_model_bulk_insert. */
+dj_rc dj_model_bulk_row_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk, const struct dj_model_bulk_row *r,
+			       int64_t *id_out, struct dj_model_err *err);
 /** Update the set fields of row id in scope; audited with masked before/after. */
 dj_rc dj_model_update(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id,
 		      const struct dj_value *vals, struct dj_model_err *err);

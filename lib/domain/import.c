@@ -1,5 +1,6 @@
 /* import.c — member import from .xlsx/.csv: map headers, validate every row (dry run), then
  * commit all rows as one audited batch in one transaction; roll a batch back as a whole. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
@@ -42,10 +43,34 @@ struct pass {
 	/* 身份证号 seen in this file (64-bit hashes) */
 	uint64_t *seen;
 	size_t seen_cap, seen_n;
-	/* writing (no dry run, no bad row yet) */
+	/* writing (no dry run, no bad row yet): this thread checks and seals, the writer thread
+	 * (the caller's, which holds the transaction) inserts; rows go through the pipe */
 	bool write;
 	struct dj_model_bulk bulk;
-	int64_t batch_id, first_id, last_id, n_written;
+	struct pipe *pipe;
+	int64_t batch_id, first_id, last_id, n_written; /* the writer's */
+	char sha[DJ_TOKEN_HEX + 1]; /* of the file, for the batch's audit entry (the checker's) */
+};
+
+/* The rows between the two threads: a ring of filled rows, taken in order. A slot with
+ * org == NULL means "no more rows" (end of file, or the first bad row: nothing is written). */
+#define PIPE_SLOTS 256
+struct slot {
+	struct org_ref *org;
+	int64_t row;
+	bool counted, full;
+	struct dj_model_bulk_row r;
+};
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_take;
+	struct slot slots[PIPE_SLOTS];
+	size_t head, count;        /* the writer takes slots[head]; count are filled */
+	bool bad;                  /* the checker found a bad row (the writer can roll back at once) */
+	atomic_bool writer_failed; /* the writer could not insert a row: the checker stops sending */
+	dj_rc wrc;                 /* the writer's error ... */
+	int64_t wrow;              /* ... at this row */
+	struct dj_model_err werr;
 };
 
 static uint64_t hash64(const char *s)
@@ -296,8 +321,9 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 		add_error(res, row, "身份证号", "id_number", "身份证号与本文件中前面的行重复");
 		return false;
 	}
-	/* While writing, the unique index on the blind index does this check (see write_row). */
-	if (p->x->pii && !p->write) {
+	/* Inside the import's write transaction nobody else commits, so the reader sees what the
+	 * writer started from; the unique index on the blind index stays the last word. */
+	if (p->x->pii) {
 		char bidx[DJ_PII_BIDX_HEX + 1];
 		struct dj_stmt *s;
 		dj_pii_blind(p->x->pii, idn, bidx);
@@ -315,46 +341,93 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 	return true;
 }
 
-/* The first bad row ends the writing: roll back what was written, keep validating. */
-static void stop_writing(struct pass *p, struct dj_import_progress *prog)
+/* A free slot to fill (blocks while the writer is a whole ring behind). */
+static struct slot *pipe_claim(struct pipe *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->count == PIPE_SLOTS)
+		pthread_cond_wait(&q->can_put, &q->mu);
+	struct slot *sl = &q->slots[(q->head + q->count) % PIPE_SLOTS];
+	pthread_mutex_unlock(&q->mu);
+	return sl; /* the writer does not look at it until pipe_put */
+}
+
+static void pipe_put(struct pipe *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->count++;
+	pthread_cond_signal(&q->can_take);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* No more rows for the writer; bad: because of a bad row (roll back). */
+static void stop_writing(struct pass *p, struct dj_import_progress *prog, bool bad)
 {
 	if (!p->write)
 		return;
-	dj_db_rollback(p->x->c);
-	p->x->c = NULL;
+	struct slot *sl = pipe_claim(p->pipe);
+	sl->org = NULL;
+	pthread_mutex_lock(&p->pipe->mu);
+	p->pipe->bad = bad;
+	pthread_mutex_unlock(&p->pipe->mu);
+	pipe_put(p->pipe);
 	p->write = false;
-	atomic_store(&prog->phase, 1);
+	if (bad)
+		atomic_store(&prog->phase, 1);
 }
 
-/* Write one good row of the batch: sealed, with import_batch_id, counted in memory per org.
- * DJ_ERR_INVALID (error added) when the register refuses it. */
-static dj_rc write_row(struct pass *p, struct dj_value *vals, int64_t row, struct dj_import_result *res)
+/* Hand a good row to the writer: sealed and bound here, with its org for the counts. */
+static dj_rc send_row(struct pass *p, struct dj_value *vals, int64_t row)
 {
-	struct dj_model_err err = { 0 };
-	const struct org_ref *o = org_by_id(p, vals[p->fi_org].i);
-	int64_t id = 0;
-	bool counted, full;
+	struct org_ref *o = (struct org_ref *)(uintptr_t)org_by_id(p, vals[p->fi_org].i);
 	if (!o)
 		return DJ_ERR_INTERNAL; /* resolve_org only returns orgs of the list */
-	dj_rc rc = dj_model_bulk_insert(p->x, &p->bulk, vals, o->path, p->batch_id, &id, &err);
-	if (rc == DJ_ERR_CONFLICT) {
-		/* the same 身份证号 is in the register (the check the dry run makes with a query) */
-		bool idn = err.field && strcmp(err.field, "id_number") == 0;
-		int f = err.field ? dj_model_field(&dj_member_entity, err.field) : -1;
-		add_error(res, row, f >= 0 ? dj_member_entity.fields[f].label : "", err.field,
-			  idn ? "该身份证号的党员已在花名册中" : err.msg);
-		res->rows_ok--;
-		return DJ_ERR_INVALID;
-	}
+	struct slot *sl = pipe_claim(p->pipe);
+	dj_rc rc = dj_model_bulk_row_fill(p->x, &p->bulk, vals, o->path, p->batch_id, &sl->r);
 	if (rc)
-		return rc;
-	if (!p->n_written++)
-		p->first_id = id;
-	p->last_id = id;
-	dj_member_count_kind(vals, &counted, &full);
-	if (counted)
-		((struct org_ref *)(uintptr_t)o)->counts[full]++;
+		return rc; /* the slot stays free */
+	sl->org = o;
+	sl->row = row;
+	dj_member_count_kind(vals, &sl->counted, &sl->full);
+	pipe_put(p->pipe);
 	return DJ_OK;
+}
+
+/* The writer: inserts the rows in order until the end marker, counting per org in memory. After
+ * a failed insert it only drains the pipe. */
+static void write_rows(struct pass *p, struct dj_db_conn *c)
+{
+	struct pipe *q = p->pipe;
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		while (!q->count)
+			pthread_cond_wait(&q->can_take, &q->mu);
+		struct slot *sl = &q->slots[q->head];
+		pthread_mutex_unlock(&q->mu);
+		bool end = !sl->org;
+		if (!end && !q->wrc) {
+			int64_t id = 0;
+			dj_rc rc = dj_model_bulk_row_insert(c, &p->bulk, &sl->r, &id, &q->werr);
+			if (rc) {
+				q->wrc = rc;
+				q->wrow = sl->row;
+				atomic_store(&q->writer_failed, true);
+			} else {
+				if (!p->n_written++)
+					p->first_id = id;
+				p->last_id = id;
+				if (sl->counted)
+					sl->org->counts[sl->full]++;
+			}
+		}
+		pthread_mutex_lock(&q->mu);
+		q->head = (q->head + 1) % PIPE_SLOTS;
+		q->count--;
+		pthread_cond_signal(&q->can_put);
+		pthread_mutex_unlock(&q->mu);
+		if (end)
+			return;
+	}
 }
 
 /* The counts of the written rows, summed per org: one count update per org and category,
@@ -369,7 +442,7 @@ static dj_rc flush_counts(struct pass *p)
 	return rc;
 }
 
-/* Reads the file once: header, then each row through check_row and, while writing, write_row. */
+/* Reads the file once: header, then each row through check_row and, while writing, to the writer. */
 static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_import_result *res,
 		      struct dj_import_progress *prog)
 {
@@ -381,6 +454,7 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 	dj_rc rc = dj_table_open(data, len, &p->t, err, sizeof(err));
 	if (rc) {
 		snprintf(res->fatal, sizeof(res->fatal), "%s", err);
+		stop_writing(p, prog, true);
 		return DJ_ERR_INVALID;
 	}
 	if (p->write)
@@ -414,16 +488,14 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 			rc = DJ_ERR_TOOBIG;
 			break;
 		}
+		if (p->write && atomic_load(&p->pipe->writer_failed))
+			stop_writing(p, prog, true);
 		if (check_row(p, cells, n, row, vals, res)) {
 			res->rows_ok++;
-			if (p->write && (rc = write_row(p, vals, row, res))) {
-				if (rc != DJ_ERR_INVALID)
-					break;
-				stop_writing(p, prog);
-				rc = DJ_OK;
-			}
+			if (p->write && (rc = send_row(p, vals, row)))
+				break;
 		} else {
-			stop_writing(p, prog);
+			stop_writing(p, prog, true);
 		}
 		atomic_store(&prog->processed, res->rows_total);
 		dj_arena_release(p->x->a);
@@ -432,8 +504,91 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 		snprintf(res->fatal, sizeof(res->fatal), "文件中没有表头和数据行");
 		rc = DJ_ERR_INVALID;
 	}
+	stop_writing(p, prog, rc != DJ_OK);
 	dj_table_free(p->t);
 	p->t = NULL;
+	return rc;
+}
+
+/* Keeps the report in row order when the writer's error comes after the checker's. */
+static void add_error_in_order(struct dj_import_result *res, int64_t row, const char *column, const char *field,
+			       const char *msg)
+{
+	size_t n0 = res->n_errors;
+	add_error(res, row, column, field, msg);
+	if (res->n_errors == n0)
+		return;
+	struct dj_import_error e = res->errors[n0];
+	size_t i = n0;
+	for (; i > 0 && res->errors[i - 1].row > row; i--)
+		res->errors[i] = res->errors[i - 1];
+	res->errors[i] = e;
+}
+
+struct checker {
+	struct pass *p;
+	const char *data;
+	size_t len;
+	struct dj_import_result *res;
+	struct dj_import_progress *prog;
+	dj_rc rc;
+};
+
+static void *checker_main(void *arg)
+{
+	struct checker *k = arg;
+	k->rc = run_pass(k->p, k->data, k->len, k->res, k->prog);
+	/* here, not on the writer's thread, which is the slower one */
+	dj_auth_sha256_hex(k->data, k->len, k->p->sha);
+	return NULL;
+}
+
+/* The committing pass on two threads: a checker thread parses, checks and seals each row
+ * (run_pass), this thread inserts them (write_rows) on the transaction's connection. */
+static dj_rc run_writing(struct pass *p, const char *data, size_t len, struct dj_import_result *res,
+			 struct dj_import_progress *prog)
+{
+	struct pipe *q = dj_calloc(1, sizeof(*q));
+	struct checker k = { p, data, len, res, prog, DJ_OK };
+	pthread_t th;
+	dj_rc rc;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->can_put, NULL);
+	pthread_cond_init(&q->can_take, NULL);
+	for (size_t i = 0; i < PIPE_SLOTS; i++)
+		dj_model_bulk_row_init(&q->slots[i].r);
+	p->pipe = q;
+	if (pthread_create(&th, NULL, checker_main, &k)) {
+		rc = DJ_ERR_INTERNAL;
+		goto out;
+	}
+	write_rows(p, p->x->c);
+	/* After a bad row the checker may check on for a while: give the write lock back now. */
+	if (q->bad || q->wrc) {
+		dj_db_rollback(p->x->c);
+		p->x->c = NULL;
+	}
+	pthread_join(th, NULL);
+	rc = k.rc;
+	if (q->wrc == DJ_ERR_CONFLICT) {
+		/* the unique index refused a row the checker passed: the same report as the check */
+		const char *f = q->werr.field;
+		int fi = f ? dj_model_field(&dj_member_entity, f) : -1;
+		bool idn = fi == p->fi_idn;
+		add_error_in_order(res, q->wrow, fi >= 0 ? dj_member_entity.fields[fi].label : "", f,
+				   idn ? "该身份证号的党员已在花名册中" : q->werr.msg);
+		res->rows_ok--;
+	} else if (q->wrc && !rc) {
+		rc = q->wrc;
+	}
+out:
+	for (size_t i = 0; i < PIPE_SLOTS; i++)
+		dj_model_bulk_row_release(&q->slots[i].r);
+	pthread_cond_destroy(&q->can_take);
+	pthread_cond_destroy(&q->can_put);
+	pthread_mutex_destroy(&q->mu);
+	dj_free(q);
+	p->pipe = NULL;
 	return rc;
 }
 
@@ -480,10 +635,10 @@ static dj_rc insert_batch(struct pass *p, int64_t org_id, const char *file_name)
 /* Counts, the batch's row numbers and its audit entry; then commit. The entry names the file
  * (SHA-256) and the members created (count and id range; every one carries import_batch_id),
  * in place of an entry per member. */
-static dj_rc finish_batch(struct pass *p, int64_t org_id, const char *data, size_t len, const struct dj_import_result *res)
+static dj_rc finish_batch(struct pass *p, int64_t org_id, const struct dj_import_result *res)
 {
 	struct dj_stmt *s;
-	char sha[DJ_TOKEN_HEX + 1], after[512];
+	char after[512];
 	dj_rc rc = flush_counts(p);
 	if (rc)
 		return rc;
@@ -494,11 +649,10 @@ static dj_rc finish_batch(struct pass *p, int64_t org_id, const char *data, size
 	dj_stmt_bind_int(s, 3, p->batch_id);
 	if ((rc = dj_stmt_exec(s)))
 		return rc;
-	dj_auth_sha256_hex(data, len, sha);
 	snprintf(after, sizeof(after),
 		 "{\"batch_id\":%lld,\"org_id\":%lld,\"rows\":%lld,\"file_sha256\":\"%s\",\"members_created\":%lld,"
 		 "\"first_member_id\":%lld,\"last_member_id\":%lld}",
-		 (long long)p->batch_id, (long long)org_id, (long long)res->rows_ok, sha, (long long)p->n_written,
+		 (long long)p->batch_id, (long long)org_id, (long long)res->rows_ok, p->sha, (long long)p->n_written,
 		 (long long)p->first_id, (long long)p->last_id);
 	struct dj_audit_entry e = { "import.members", "import_batch", p->batch_id, p->target_path, NULL, after };
 	return dj_audit_append(p->x->c, p->x->who, &e);
@@ -544,7 +698,7 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 		dj_model_bulk_init(&p.bulk, &dj_member_entity, "import_batch_id");
 	}
 	atomic_store(&prog->phase, p.write ? 2 : 1);
-	rc = run_pass(&p, data, len, res, prog);
+	rc = p.write ? run_writing(&p, data, len, res, prog) : run_pass(&p, data, len, res, prog);
 	atomic_store(&prog->total, res->rows_total);
 	if (rc || res->rows_bad || dry_run) {
 		if (!rc && res->rows_bad)
@@ -556,7 +710,7 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 		rc = DJ_ERR_INVALID;
 		goto out;
 	}
-	if ((rc = finish_batch(&p, org_id, data, len, res)))
+	if ((rc = finish_batch(&p, org_id, res)))
 		goto out;
 	rc = dj_db_commit(x.c);
 	x.c = NULL;

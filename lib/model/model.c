@@ -851,59 +851,121 @@ void dj_model_bulk_init(struct dj_model_bulk *bk, const struct dj_entity *e, con
 	dj_time_rfc3339(dj_time_now(), bk->ts);
 }
 
-dj_rc dj_model_bulk_insert(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
-			   const char *org_path, int64_t extra, int64_t *id_out, struct dj_model_err *err)
+void dj_model_bulk_row_init(struct dj_model_bulk_row *r)
+{
+	r->n = 0;
+	dj_strbuf_init(&r->bytes, DJ_MODEL_BULK_ROW_BYTES);
+}
+
+void dj_model_bulk_row_release(struct dj_model_bulk_row *r)
+{
+	dj_strbuf_release(&r->bytes);
+	r->n = 0;
+}
+
+/* false when the row is full (columns or bytes): the fill fails as a whole */
+static bool row_bytes(struct dj_model_bulk_row *r, int kind, const void *p, size_t len)
+{
+	if (r->n >= DJ_MODEL_BULK_COLS || dj_strbuf_add(&r->bytes, p, len))
+		return false;
+	r->v[r->n].kind = kind;
+	r->v[r->n].off = r->bytes.len - len;
+	r->v[r->n++].len = len;
+	return true;
+}
+
+static bool row_int(struct dj_model_bulk_row *r, int kind, int64_t i)
+{
+	if (r->n >= DJ_MODEL_BULK_COLS)
+		return false;
+	r->v[r->n].kind = kind;
+	r->v[r->n++].i = i;
+	return true;
+}
+
+dj_rc dj_model_bulk_row_fill(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
+			     const char *org_path, int64_t extra, struct dj_model_bulk_row *r)
 {
 	const struct dj_entity *e = bk->e;
-	struct dj_stmt *s;
-	int k = 1;
-	dj_rc rc = dj_db_prepare(x->c, bk->sql, &s);
-	if (rc)
-		return rc;
+	bool ok = true;
+	r->n = 0;
+	dj_strbuf_reset(&r->bytes);
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct dj_field *f = &e->fields[i];
 		const struct dj_value *v = &vals[i];
 		bool absent = !v->set || v->null;
 		if (f->flags & DJ_FF_PII) {
 			if (absent) {
-				dj_stmt_bind_null(s, k++);
-				dj_stmt_bind_null(s, k++);
-				dj_stmt_bind_null(s, k++);
+				ok &= row_int(r, 0, 0);
+				ok &= row_int(r, 0, 0);
+				ok &= row_int(r, 0, 0);
 				continue;
 			}
 			unsigned char *blob;
 			size_t bl;
 			char bidx[DJ_PII_BIDX_HEX + 1], mask[80];
+			dj_rc rc;
 			if (!x->pii)
 				return DJ_ERR_INTERNAL;
 			if ((rc = dj_pii_seal(x->pii, v->s, strlen(v->s), &blob, &bl)))
 				return rc;
-			dj_stmt_bind_blob(s, k++, blob, bl); /* copied by the binding */
+			ok &= row_bytes(r, 3, blob, bl);
 			dj_free(blob);
 			dj_pii_blind(x->pii, v->s, bidx);
 			if (strstr(f->name, "phone"))
 				dj_pii_mask_phone(v->s, mask, sizeof(mask));
 			else
 				dj_pii_mask_idnum(v->s, mask, sizeof(mask));
-			dj_stmt_bind_text(s, k++, bidx);
-			dj_stmt_bind_text(s, k++, mask);
+			ok &= row_bytes(r, 2, bidx, strlen(bidx));
+			ok &= row_bytes(r, 2, mask, strlen(mask));
 		} else if (absent) {
-			dj_stmt_bind_null(s, k++);
+			ok &= row_int(r, 0, 0);
 		} else if (is_int_type(f->type)) {
-			dj_stmt_bind_int(s, k++, v->i);
+			ok &= row_int(r, 1, v->i);
 		} else {
-			dj_stmt_bind_text(s, k++, v->s);
+			ok &= row_bytes(r, 2, v->s, strlen(v->s));
 		}
 	}
-	dj_stmt_bind_text(s, k++, org_path);
-	dj_stmt_bind_int(s, k++, extra);
-	dj_stmt_bind_text(s, k++, bk->ts);
-	dj_stmt_bind_text(s, k, bk->ts);
+	ok &= row_bytes(r, 2, org_path, strlen(org_path));
+	ok &= row_int(r, 1, extra);
+	ok &= row_bytes(r, 2, bk->ts, strlen(bk->ts));
+	ok &= row_bytes(r, 2, bk->ts, strlen(bk->ts));
+	return ok ? DJ_OK : DJ_ERR_TOOBIG;
+}
+
+dj_rc dj_model_bulk_row_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk, const struct dj_model_bulk_row *r,
+			       int64_t *id_out, struct dj_model_err *err)
+{
+	struct dj_stmt *s;
+	dj_rc rc = dj_db_prepare(c, bk->sql, &s);
+	if (rc)
+		return rc;
+	for (int k = 0; k < r->n; k++) {
+		const char *p = r->bytes.buf + r->v[k].off;
+		switch (r->v[k].kind) {
+		case 1: dj_stmt_bind_int(s, k + 1, r->v[k].i); break;
+		case 2: dj_stmt_bind_textn(s, k + 1, p, r->v[k].len); break;
+		case 3: dj_stmt_bind_blob(s, k + 1, p, r->v[k].len); break;
+		default: dj_stmt_bind_null(s, k + 1); break;
+		}
+	}
 	rc = dj_stmt_exec(s);
 	if (rc == DJ_ERR_CONFLICT)
-		conflict_field(e, x->c, err);
+		conflict_field(bk->e, c, err);
 	else if (!rc)
-		*id_out = dj_db_last_id(x->c);
+		*id_out = dj_db_last_id(c);
+	return rc;
+}
+
+dj_rc dj_model_bulk_insert(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
+			   const char *org_path, int64_t extra, int64_t *id_out, struct dj_model_err *err)
+{
+	struct dj_model_bulk_row r;
+	dj_model_bulk_row_init(&r);
+	dj_rc rc = dj_model_bulk_row_fill(x, bk, vals, org_path, extra, &r);
+	if (!rc)
+		rc = dj_model_bulk_row_insert(x->c, bk, &r, id_out, err);
+	dj_model_bulk_row_release(&r);
 	return rc;
 }
 
