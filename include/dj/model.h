@@ -119,12 +119,15 @@ dj_rc dj_model_insert_child(const struct dj_model_ctx *x, const struct dj_entity
  *  dj_model_bulk_insert does NOT check REF fields against the scope and does NOT audit: the
  *  caller has checked org_id/REFs against data it already holds (the import's org list) and
  *  audits the batch as a whole. Use only on the writer connection inside a transaction. */
+#define DJ_MODEL_BULK_CHUNK 32 /* rows per INSERT statement in dj_model_bulk_rows_insert */
 struct dj_model_bulk {
 	const struct dj_entity *e;
-	char *sql; /* dj_malloc'd INSERT text */
-	char ts[26]; /* created_at/updated_at of every row of the batch */
+	const char *extra_col; /* static SQL text */
+	char *sql;       /* dj_malloc'd INSERT text for one row */
+	char *sql_chunk; /* ... and for DJ_MODEL_BULK_CHUNK rows */
+	char ts[26];     /* created_at/updated_at of every row of the batch */
 };
-#define DJ_MODEL_BULK_INIT { NULL, NULL, "" }
+#define DJ_MODEL_BULK_INIT { NULL, NULL, NULL, NULL, "" }
 /** Build the INSERT text for e (scoped, no parent) with extra_col (static SQL text, e.g.
  *  "import_batch_id") as the last value column. */
 void dj_model_bulk_init(struct dj_model_bulk *bk, const struct dj_entity *e, const char *extra_col);
@@ -160,6 +163,11 @@ dj_rc dj_model_bulk_row_fill(const struct dj_model_ctx *x, const struct dj_model
 /** Insert a filled row on c; results as dj_model_bulk_insert. */
 dj_rc dj_model_bulk_row_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk, const struct dj_model_bulk_row *r,
 			       int64_t *id_out, struct dj_model_err *err);
+/** Insert n (1..DJ_MODEL_BULK_CHUNK) filled rows with one multi-row INSERT: one statement's
+ *  overhead for n rows. All or none: on DJ_ERR_CONFLICT nothing of the n rows is kept (the
+ *  statement is undone) and the caller can insert them one by one to find the refused row. */
+dj_rc dj_model_bulk_rows_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk,
+				const struct dj_model_bulk_row *const *rows, size_t n, struct dj_model_err *err);
 /** Update the set fields of row id in scope; audited with masked before/after. */
 dj_rc dj_model_update(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id,
 		      const struct dj_value *vals, struct dj_model_err *err);

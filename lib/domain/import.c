@@ -48,7 +48,8 @@ struct pass {
 	bool write;
 	struct dj_model_bulk bulk;
 	struct pipe *pipe;
-	int64_t batch_id, first_id, last_id, n_written; /* the writer's */
+	int64_t batch_id, n_written; /* the writer's */
+	int64_t first_id, last_id;   /* of the batch's members, read back at the end */
 	char sha[DJ_TOKEN_HEX + 1]; /* of the file, for the batch's audit entry (the checker's) */
 };
 
@@ -66,6 +67,7 @@ struct pipe {
 	pthread_cond_t can_put, can_take;
 	struct slot slots[PIPE_SLOTS];
 	size_t head, count;        /* the writer takes slots[head]; count are filled */
+	bool ended;                /* the end marker is in the ring */
 	bool bad;                  /* the checker found a bad row (the writer can roll back at once) */
 	atomic_bool writer_failed; /* the writer could not insert a row: the checker stops sending */
 	dj_rc wrc;                 /* the writer's error ... */
@@ -352,11 +354,14 @@ static struct slot *pipe_claim(struct pipe *q)
 	return sl; /* the writer does not look at it until pipe_put */
 }
 
-static void pipe_put(struct pipe *q)
+/* The claimed slot is filled (end: with the end marker). The writer waits for a whole chunk. */
+static void pipe_put(struct pipe *q, bool end)
 {
 	pthread_mutex_lock(&q->mu);
 	q->count++;
-	pthread_cond_signal(&q->can_take);
+	q->ended |= end;
+	if (q->count >= DJ_MODEL_BULK_CHUNK || q->ended)
+		pthread_cond_signal(&q->can_take);
 	pthread_mutex_unlock(&q->mu);
 }
 
@@ -370,7 +375,7 @@ static void stop_writing(struct pass *p, struct dj_import_progress *prog, bool b
 	pthread_mutex_lock(&p->pipe->mu);
 	p->pipe->bad = bad;
 	pthread_mutex_unlock(&p->pipe->mu);
-	pipe_put(p->pipe);
+	pipe_put(p->pipe, true);
 	p->write = false;
 	if (bad)
 		atomic_store(&prog->phase, 1);
@@ -389,40 +394,68 @@ static dj_rc send_row(struct pass *p, struct dj_value *vals, int64_t row)
 	sl->org = o;
 	sl->row = row;
 	dj_member_count_kind(vals, &sl->counted, &sl->full);
-	pipe_put(p->pipe);
+	pipe_put(p->pipe, false);
 	return DJ_OK;
 }
 
-/* The writer: inserts the rows in order until the end marker, counting per org in memory. After
- * a failed insert it only drains the pipe. */
+/* Insert n rows with one statement; if the register refuses one, find it row by row (the
+ * statement was undone as a whole). */
+static void write_chunk(struct pass *p, struct dj_db_conn *c, struct slot *const *sl, size_t n)
+{
+	struct pipe *q = p->pipe;
+	const struct dj_model_bulk_row *rows[DJ_MODEL_BULK_CHUNK];
+	size_t bad = 0;
+	for (size_t j = 0; j < n; j++)
+		rows[j] = &sl[j]->r;
+	dj_rc rc = dj_model_bulk_rows_insert(c, &p->bulk, rows, n, &q->werr);
+	if (rc == DJ_ERR_CONFLICT && n > 1) {
+		dj_rc one = DJ_OK;
+		for (bad = 0; bad < n && !one; bad++) {
+			int64_t id;
+			one = dj_model_bulk_row_insert(c, &p->bulk, rows[bad], &id, &q->werr);
+		}
+		if (one)
+			rc = one;
+		bad = one ? bad - 1 : 0; /* no single row refused: name the chunk's first */
+	}
+	if (rc) {
+		q->wrc = rc;
+		q->wrow = sl[bad]->row;
+		atomic_store(&q->writer_failed, true);
+		return;
+	}
+	p->n_written += (int64_t)n;
+	for (size_t j = 0; j < n; j++)
+		if (sl[j]->counted)
+			sl[j]->org->counts[sl[j]->full]++;
+}
+
+/* The writer: inserts the rows in order, a chunk per statement, until the end marker; counts
+ * per org in memory. After a failed insert it only drains the pipe. */
 static void write_rows(struct pass *p, struct dj_db_conn *c)
 {
 	struct pipe *q = p->pipe;
+	struct slot *taken[DJ_MODEL_BULK_CHUNK];
 	for (;;) {
 		pthread_mutex_lock(&q->mu);
-		while (!q->count)
+		while (q->count < DJ_MODEL_BULK_CHUNK && !q->ended)
 			pthread_cond_wait(&q->can_take, &q->mu);
-		struct slot *sl = &q->slots[q->head];
+		size_t avail = q->count, head = q->head;
 		pthread_mutex_unlock(&q->mu);
-		bool end = !sl->org;
-		if (!end && !q->wrc) {
-			int64_t id = 0;
-			dj_rc rc = dj_model_bulk_row_insert(c, &p->bulk, &sl->r, &id, &q->werr);
-			if (rc) {
-				q->wrc = rc;
-				q->wrow = sl->row;
-				atomic_store(&q->writer_failed, true);
-			} else {
-				if (!p->n_written++)
-					p->first_id = id;
-				p->last_id = id;
-				if (sl->counted)
-					sl->org->counts[sl->full]++;
-			}
+		size_t n = 0, used = 0;
+		bool end = false;
+		while (used < avail && n < DJ_MODEL_BULK_CHUNK && !end) {
+			struct slot *sl = &q->slots[(head + used++) % PIPE_SLOTS];
+			if (sl->org)
+				taken[n++] = sl;
+			else
+				end = true;
 		}
+		if (n && !q->wrc)
+			write_chunk(p, c, taken, n);
 		pthread_mutex_lock(&q->mu);
-		q->head = (q->head + 1) % PIPE_SLOTS;
-		q->count--;
+		q->head = (q->head + used) % PIPE_SLOTS;
+		q->count -= used;
 		pthread_cond_signal(&q->can_put);
 		pthread_mutex_unlock(&q->mu);
 		if (end)
@@ -642,6 +675,17 @@ static dj_rc finish_batch(struct pass *p, int64_t org_id, const struct dj_import
 	dj_rc rc = flush_counts(p);
 	if (rc)
 		return rc;
+	/* the id range, read back (two index seeks on members_import_batch) */
+	if ((rc = dj_db_prepare(p->x->c, "SELECT (SELECT MIN(id) FROM members WHERE import_batch_id = ?),"
+				 " (SELECT MAX(id) FROM members WHERE import_batch_id = ?)", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, p->batch_id);
+	dj_stmt_bind_int(s, 2, p->batch_id);
+	if (dj_stmt_step(s) == DJ_ROW) {
+		p->first_id = dj_stmt_int(s, 0);
+		p->last_id = dj_stmt_int(s, 1);
+	}
+	dj_stmt_reset(s);
 	if ((rc = dj_db_prepare(p->x->c, "UPDATE import_batches SET rows_total = ?, rows_imported = ? WHERE id = ?", &s)))
 		return rc;
 	dj_stmt_bind_int(s, 1, res->rows_total);

@@ -827,27 +827,39 @@ dj_rc dj_model_insert_child(const struct dj_model_ctx *x, const struct dj_entity
 
 /* ---- bulk insert (imports) ------------------------------------------------------------------------ */
 
-void dj_model_bulk_init(struct dj_model_bulk *bk, const struct dj_entity *e, const char *extra_col)
+/* "INSERT INTO t(cols) VALUES (?, ...)" with n rows of values. */
+static char *bulk_sql(const struct dj_entity *e, const char *extra_col, size_t n)
 {
 	struct dj_strbuf cols = DJ_STRBUF_INIT, sql = DJ_STRBUF_INIT;
-	int n = 0;
+	int nv = 4; /* org_path, extra, created_at, updated_at */
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct dj_field *f = &e->fields[i];
 		if (f->flags & DJ_FF_PII)
 			dj_strbuf_addf(&cols, "%s_enc, %s_bidx, %s_mask, ", f->name, f->name, f->name);
 		else
 			dj_strbuf_addf(&cols, "%s, ", f->name);
-		n += f->flags & DJ_FF_PII ? 3 : 1;
+		nv += f->flags & DJ_FF_PII ? 3 : 1;
 	}
-	dj_strbuf_addf(&sql, "INSERT INTO %s(%sorg_path, %s, created_at, updated_at) VALUES (", e->table, cols.buf,
+	dj_strbuf_addf(&sql, "INSERT INTO %s(%sorg_path, %s, created_at, updated_at) VALUES ", e->table, cols.buf,
 		       extra_col);
-	for (int i = 0; i < n + 4; i++)
-		dj_strbuf_adds(&sql, i ? ", ?" : "?");
-	dj_strbuf_adds(&sql, ")");
+	for (size_t r = 0; r < n; r++) {
+		dj_strbuf_adds(&sql, r ? ", (" : "(");
+		for (int i = 0; i < nv; i++)
+			dj_strbuf_adds(&sql, i ? ", ?" : "?");
+		dj_strbuf_adds(&sql, ")");
+	}
 	dj_strbuf_release(&cols);
-	bk->e = e;
-	bk->sql = dj_strdup(sql.buf);
+	char *out = dj_strdup(sql.buf);
 	dj_strbuf_release(&sql);
+	return out;
+}
+
+void dj_model_bulk_init(struct dj_model_bulk *bk, const struct dj_entity *e, const char *extra_col)
+{
+	bk->e = e;
+	bk->extra_col = extra_col;
+	bk->sql = bulk_sql(e, extra_col, 1);
+	bk->sql_chunk = bulk_sql(e, extra_col, DJ_MODEL_BULK_CHUNK);
 	dj_time_rfc3339(dj_time_now(), bk->ts);
 }
 
@@ -933,26 +945,49 @@ dj_rc dj_model_bulk_row_fill(const struct dj_model_ctx *x, const struct dj_model
 	return ok ? DJ_OK : DJ_ERR_TOOBIG;
 }
 
-dj_rc dj_model_bulk_row_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk, const struct dj_model_bulk_row *r,
-			       int64_t *id_out, struct dj_model_err *err)
+static void bind_row(struct dj_stmt *s, const struct dj_model_bulk_row *r, int base)
 {
-	struct dj_stmt *s;
-	dj_rc rc = dj_db_prepare(c, bk->sql, &s);
-	if (rc)
-		return rc;
 	for (int k = 0; k < r->n; k++) {
 		const char *p = r->bytes.buf + r->v[k].off;
 		switch (r->v[k].kind) {
-		case 1: dj_stmt_bind_int(s, k + 1, r->v[k].i); break;
-		case 2: dj_stmt_bind_textn(s, k + 1, p, r->v[k].len); break;
-		case 3: dj_stmt_bind_blob(s, k + 1, p, r->v[k].len); break;
-		default: dj_stmt_bind_null(s, k + 1); break;
+		case 1: dj_stmt_bind_int(s, base + k + 1, r->v[k].i); break;
+		case 2: dj_stmt_bind_textn(s, base + k + 1, p, r->v[k].len); break;
+		case 3: dj_stmt_bind_blob(s, base + k + 1, p, r->v[k].len); break;
+		default: dj_stmt_bind_null(s, base + k + 1); break;
 		}
 	}
+}
+
+dj_rc dj_model_bulk_rows_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk,
+				const struct dj_model_bulk_row *const *rows, size_t n, struct dj_model_err *err)
+{
+	struct dj_stmt *s;
+	char *tail = NULL; /* the text for a last, shorter chunk (prepared once per import) */
+	dj_rc rc;
+	if (n == 0 || n > DJ_MODEL_BULK_CHUNK)
+		return DJ_ERR_INTERNAL;
+	if (n == 1)
+		rc = dj_db_prepare(c, bk->sql, &s);
+	else if (n == DJ_MODEL_BULK_CHUNK)
+		rc = dj_db_prepare(c, bk->sql_chunk, &s);
+	else
+		rc = dj_db_prepare(c, tail = bulk_sql(bk->e, bk->extra_col, n), &s);
+	dj_free(tail);
+	if (rc)
+		return rc;
+	for (size_t j = 0; j < n; j++)
+		bind_row(s, rows[j], (int)j * rows[0]->n);
 	rc = dj_stmt_exec(s);
 	if (rc == DJ_ERR_CONFLICT)
 		conflict_field(bk->e, c, err);
-	else if (!rc)
+	return rc;
+}
+
+dj_rc dj_model_bulk_row_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk, const struct dj_model_bulk_row *r,
+			       int64_t *id_out, struct dj_model_err *err)
+{
+	dj_rc rc = dj_model_bulk_rows_insert(c, bk, &r, 1, err);
+	if (!rc)
 		*id_out = dj_db_last_id(c);
 	return rc;
 }
@@ -972,7 +1007,8 @@ dj_rc dj_model_bulk_insert(const struct dj_model_ctx *x, const struct dj_model_b
 void dj_model_bulk_release(struct dj_model_bulk *bk)
 {
 	dj_free(bk->sql);
-	bk->sql = NULL;
+	dj_free(bk->sql_chunk);
+	bk->sql = bk->sql_chunk = NULL;
 }
 
 dj_rc dj_model_update(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id,
