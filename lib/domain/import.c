@@ -490,8 +490,7 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 		stop_writing(p, prog, true);
 		return DJ_ERR_INVALID;
 	}
-	if (p->write)
-		atomic_store(&prog->total, dj_table_rows_hint(p->t, data, len));
+	atomic_store(&prog->total, dj_table_rows_hint(p->t, data, len));
 	for (;;) {
 		rc = dj_table_next(p->t, &cells, &n, err, sizeof(err));
 		if (rc == DJ_DONE) {

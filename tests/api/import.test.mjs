@@ -620,6 +620,7 @@ t(`a ${BIG.toLocaleString('en')}-row xlsx: the dry run finds the 2 bad rows; the
     let { job, ms, seen } = await run(badFile, true)
     tc.diagnostic(`dry run: ${BIG} rows in ${ms} ms = ${Math.round((BIG / ms) * 1000)} rows/s (phases ${[...seen.phases]})`)
     assert.equal(job.result.rows_total, BIG)
+    assert.ok(seen.mid >= 1, 'the dry run has a total (the sheet\'s <row> count) while it runs')
     assert.equal(job.result.rows_bad, 2)
     assert.deepEqual(job.result.errors.map((e) => [e.row, e.column, e.field]), [[50001, '身份证号', 'id_number'], [100000, '身份证号', 'id_number']])
     assert.match(job.result.errors[0].message, /校验位/)
