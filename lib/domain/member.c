@@ -259,7 +259,8 @@ static dj_rc snapshot(struct dj_db_conn *c, int64_t id, struct snapshot *s)
 	return DJ_OK;
 }
 
-/* Add sign × the member to every org on its path (the counts include descendants). */
+/* Add sign × the member to every org on its path (the counts include descendants); sign is ±1,
+ * or the number of members of one org and category from a bulk writer (dj_member_counts_add). */
 static dj_rc adjust(struct dj_db_conn *c, const struct snapshot *s, int64_t sign)
 {
 	if (!s->counted)
