@@ -3,6 +3,7 @@
 #ifndef DJ_IO_H
 #define DJ_IO_H
 #include <stddef.h>
+#include <stdint.h>
 #include "dj/rc.h"
 
 #define DJ_MAX_IMPORT_ROWS 2000000            /* rows per file */
@@ -25,6 +26,10 @@ dj_rc dj_table_next(struct dj_table *t, const char *const **cells, size_t *n, ch
 size_t dj_table_row(const struct dj_table *t);
 /** "xlsx" or "csv". */
 const char *dj_table_format(const struct dj_table *t);
+/** For progress before the rows are read: an upper bound of the data rows of t (opened from
+ *  data, len), less one header row — line breaks of a csv, <row> elements of an xlsx sheet
+ *  (counted in a fraction of the time it takes to read them). 0 if unknown. */
+int64_t dj_table_rows_hint(const struct dj_table *t, const void *data, size_t len);
 void dj_table_free(struct dj_table *t);
 
 struct dj_xlsx_out;

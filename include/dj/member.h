@@ -28,6 +28,14 @@ dj_rc dj_member_delete(const struct dj_model_ctx *x, int64_t id, const char *rea
 /** Audit that field of member id was shown in clear to the caller. */
 dj_rc dj_member_audit_reveal(const struct dj_model_ctx *x, int64_t id);
 
+/** How a member with these (checked) values enters the pre-aggregated counts: counted when
+ *  status is active, full for 正式党员 (else 预备党员). For bulk writers (the import). */
+void dj_member_count_kind(const struct dj_value *vals, bool *counted, bool *full);
+/** Add n counted members (negative n removes them) of one category to the counts (org_stats)
+ *  of the org at org_path and of every ancestor, the same upsert dj_member_create applies per
+ *  member. Bulk writers sum per org and call this once per org and category. */
+dj_rc dj_member_counts_add(struct dj_db_conn *c, const char *org_path, bool full, int64_t n);
+
 /** Recompute the pre-aggregated counts (org_stats) of every org from the member rows
  *  (used after bulk loads and by the consistency check). */
 dj_rc dj_member_recount(struct dj_db_conn *c);

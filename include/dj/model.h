@@ -118,6 +118,61 @@ dj_rc dj_model_insert(const struct dj_model_ctx *x, const struct dj_entity *e, c
 /** Insert a child record (entity with a parent) under parent_id, which must be in scope. */
 dj_rc dj_model_insert_child(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t parent_id,
 			    const struct dj_value *vals, int64_t *id_out, struct dj_model_err *err);
+/** A bulk insert of whole rows of one scoped entity, for imports: the INSERT text (every field,
+ *  org_path, one extra integer column, created_at/updated_at) is built once by
+ *  dj_model_bulk_init; unset fields are stored as NULL, as dj_model_insert leaves them.
+ *  dj_model_bulk_insert does NOT check REF fields against the scope and does NOT audit: the
+ *  caller has checked org_id/REFs against data it already holds (the import's org list) and
+ *  audits the batch as a whole. Use only on the writer connection inside a transaction. */
+#define DJ_MODEL_BULK_CHUNK 32 /* rows per INSERT statement in dj_model_bulk_rows_insert */
+struct dj_model_bulk {
+	const struct dj_entity *e;
+	const char *extra_col; /* static SQL text */
+	char *sql;       /* dj_malloc'd INSERT text for one row */
+	char *sql_chunk; /* ... and for DJ_MODEL_BULK_CHUNK rows */
+	char ts[26];     /* created_at/updated_at of every row of the batch */
+};
+#define DJ_MODEL_BULK_INIT { NULL, NULL, NULL, NULL, "" }
+/** Build the INSERT text for e (scoped, no parent) with extra_col (static SQL text, e.g.
+ *  "import_batch_id") as the last value column. */
+void dj_model_bulk_init(struct dj_model_bulk *bk, const struct dj_entity *e, const char *extra_col);
+/** Insert one row from vals (e->nfields entries; PII sealed, indexed and masked with x->pii)
+ *  with org_path and the extra column's value. DJ_ERR_CONFLICT (err names the unique field)
+ *  when a unique index refuses the row; other errors from the database. */
+dj_rc dj_model_bulk_insert(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
+			   const char *org_path, int64_t extra, int64_t *id_out, struct dj_model_err *err);
+/** Free the INSERT text; bk can be initialized again. */
+void dj_model_bulk_release(struct dj_model_bulk *bk);
+
+/** One row of a bulk insert made ready to bind: values copied, PII already sealed, indexed and
+ *  masked. Filling (the CPU work) and inserting can run on different threads. */
+#define DJ_MODEL_BULK_COLS 96
+#define DJ_MODEL_BULK_ROW_BYTES (1u << 20) /* cap of one row's copied values */
+struct dj_model_bulk_row {
+	int n;
+	struct {
+		int kind; /* 0 null, 1 int, 2 text, 3 blob */
+		int64_t i;
+		size_t off, len; /* text/blob: bytes[off, off + len) */
+	} v[DJ_MODEL_BULK_COLS];
+	struct dj_strbuf bytes;
+};
+/** An empty row; release with dj_model_bulk_row_release. */
+void dj_model_bulk_row_init(struct dj_model_bulk_row *r);
+void dj_model_bulk_row_release(struct dj_model_bulk_row *r);
+/** Fill r (its previous contents are dropped) as dj_model_bulk_insert would bind vals, org_path
+ *  and extra. Uses x->pii only (no database). DJ_ERR_INTERNAL if PII is set without x->pii,
+ *  DJ_ERR_TOOBIG over DJ_MODEL_BULK_COLS columns or DJ_MODEL_BULK_ROW_BYTES bytes. */
+dj_rc dj_model_bulk_row_fill(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
+			     const char *org_path, int64_t extra, struct dj_model_bulk_row *r);
+/** Insert a filled row on c; results as dj_model_bulk_insert. */
+dj_rc dj_model_bulk_row_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk, const struct dj_model_bulk_row *r,
+			       int64_t *id_out, struct dj_model_err *err);
+/** Insert n (1..DJ_MODEL_BULK_CHUNK) filled rows with one multi-row INSERT: one statement's
+ *  overhead for n rows. All or none: on DJ_ERR_CONFLICT nothing of the n rows is kept (the
+ *  statement is undone) and the caller can insert them one by one to find the refused row. */
+dj_rc dj_model_bulk_rows_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk,
+				const struct dj_model_bulk_row *const *rows, size_t n, struct dj_model_err *err);
 /** Update the set fields of row id in scope; audited with masked before/after. */
 dj_rc dj_model_update(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id,
 		      const struct dj_value *vals, struct dj_model_err *err);

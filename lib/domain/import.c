@@ -1,8 +1,10 @@
 /* import.c — member import from .xlsx/.csv: map headers, validate every row (dry run), then
  * commit all rows as one audited batch in one transaction; roll a batch back as a whole. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
+#include "dj/auth.h"
 #include "dj/date.h"
 #include "dj/io.h"
 #include "dj/import.h"
@@ -13,9 +15,11 @@
 
 #define MAXF 64
 
-/* One pass over the file: maps headers, turns cells into values, applies the member rules. */
+/* One pass over the file: maps headers, turns cells into values, applies the member rules.
+ * Without a dry run the same pass also writes each good row (inside the import's transaction)
+ * until the first bad row; from there on it only validates, so the report lists every bad row. */
 struct pass {
-	const struct dj_model_ctx *x;
+	struct dj_model_ctx *x;
 	struct dj_db_conn *reader;  /* for duplicate checks against the database */
 	struct dj_table *t;
 	int col_field[DJ_MAX_IMPORT_COLS]; /* field index per column, -1 = ignored */
@@ -24,15 +28,51 @@ struct pass {
 	size_t ncols;
 	int64_t target_org;
 	const char *target_path;
-	/* orgs of the target subtree, for the 所属党组织 column (name or id) */
+	/* orgs of the target subtree, for the 所属党组织/所在党小组 columns (name or id), the
+	 * org_path of every row and the 党小组 rule (ORG-13) — no query per row */
 	struct org_ref {
-		int64_t id;
-		char *name;
+		int64_t id, parent_id;
+		char *name, *path;
+		bool group;
+		int64_t counts[2]; /* members written here: [0] probationary, [1] full (counted only) */
 	} *orgs;
 	size_t norgs;
+	int32_t *by_id, *by_name; /* open addressing: index into orgs + 1, 0 = empty; by_name -1 = ambiguous */
+	size_t map_cap;
+	int fi_org, fi_group, fi_idn; /* field indexes */
 	/* 身份证号 seen in this file (64-bit hashes) */
 	uint64_t *seen;
 	size_t seen_cap, seen_n;
+	/* writing (no dry run, no bad row yet): this thread checks and seals, the writer thread
+	 * (the caller's, which holds the transaction) inserts; rows go through the pipe */
+	bool write;
+	struct dj_model_bulk bulk;
+	struct pipe *pipe;
+	int64_t batch_id, n_written; /* the writer's */
+	int64_t first_id, last_id;   /* of the batch's members, read back at the end */
+	char sha[DJ_TOKEN_HEX + 1]; /* of the file, for the batch's audit entry (the checker's) */
+};
+
+/* The rows between the two threads: a ring of filled rows, taken in order. A slot with
+ * org == NULL means "no more rows" (end of file, or the first bad row: nothing is written). */
+#define PIPE_SLOTS 256
+struct slot {
+	struct org_ref *org;
+	int64_t row;
+	bool counted, full;
+	struct dj_model_bulk_row r;
+};
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_take;
+	struct slot slots[PIPE_SLOTS];
+	size_t head, count;        /* the writer takes slots[head]; count are filled */
+	bool ended;                /* the end marker is in the ring */
+	bool bad;                  /* the checker found a bad row (the writer can roll back at once) */
+	atomic_bool writer_failed; /* the writer could not insert a row: the checker stops sending */
+	dj_rc wrc;                 /* the writer's error ... */
+	int64_t wrow;              /* ... at this row */
+	struct dj_model_err werr;
 };
 
 static uint64_t hash64(const char *s)
@@ -88,13 +128,48 @@ static void add_error(struct dj_import_result *res, int64_t row, const char *col
 	snprintf(e->message, sizeof(e->message), "%s", msg);
 }
 
-static dj_rc load_orgs(struct pass *p)
+static uint64_t hash_id(int64_t id)
+{
+	return (uint64_t)id * 0x9E3779B97F4A7C15ULL;
+}
+
+/* Fill the id and name maps (cap: a power of two ≥ 2 × norgs). */
+static void index_orgs(struct pass *p)
+{
+	size_t cap = 64;
+	while (cap < p->norgs * 2)
+		cap *= 2;
+	p->map_cap = cap;
+	p->by_id = dj_calloc(cap, sizeof(*p->by_id));
+	p->by_name = dj_calloc(cap, sizeof(*p->by_name));
+	for (size_t i = 0; i < p->norgs; i++) {
+		size_t k;
+		for (k = hash_id(p->orgs[i].id) & (cap - 1); p->by_id[k]; k = (k + 1) & (cap - 1))
+			;
+		p->by_id[k] = (int32_t)i + 1;
+		for (k = hash64(p->orgs[i].name) & (cap - 1); p->by_name[k]; k = (k + 1) & (cap - 1))
+			if (p->by_name[k] > 0 && strcmp(p->orgs[p->by_name[k] - 1].name, p->orgs[i].name) == 0)
+				break;
+		p->by_name[k] = p->by_name[k] ? -1 : (int32_t)i + 1;
+	}
+}
+
+static const struct org_ref *org_by_id(const struct pass *p, int64_t id)
+{
+	for (size_t k = hash_id(id) & (p->map_cap - 1); p->by_id[k]; k = (k + 1) & (p->map_cap - 1))
+		if (p->orgs[p->by_id[k] - 1].id == id)
+			return &p->orgs[p->by_id[k] - 1];
+	return NULL;
+}
+
+static dj_rc load_orgs(struct pass *p, struct dj_db_conn *c)
 {
 	struct dj_stmt *s;
 	struct dj_scope sub;
 	size_t cap = 0;
 	dj_scope_set_path(&sub, p->target_path);
-	dj_rc rc = dj_db_prepare(p->reader, "SELECT id, name FROM orgs WHERE path >= ? AND path < ?", &s);
+	dj_rc rc = dj_db_prepare(c, "SELECT id, name, path, kind = 'group', parent_id FROM orgs WHERE path >= ? AND path < ?",
+				 &s);
 	if (rc)
 		return rc;
 	dj_stmt_bind_text(s, 1, sub.org_path);
@@ -104,36 +179,47 @@ static dj_rc load_orgs(struct pass *p)
 			cap = cap ? cap * 2 : 256;
 			p->orgs = dj_realloc(p->orgs, cap * sizeof(*p->orgs));
 		}
-		p->orgs[p->norgs].id = dj_stmt_int(s, 0);
-		p->orgs[p->norgs].name = dj_strdup(dj_stmt_text(s, 1));
-		p->norgs++;
+		struct org_ref *o = &p->orgs[p->norgs++];
+		memset(o, 0, sizeof(*o));
+		o->id = dj_stmt_int(s, 0);
+		o->name = dj_strdup(dj_stmt_text(s, 1));
+		o->path = dj_strdup(dj_stmt_text(s, 2));
+		o->group = dj_stmt_int(s, 3) != 0;
+		o->parent_id = dj_stmt_is_null(s, 4) ? 0 : dj_stmt_int(s, 4);
 	}
 	dj_stmt_reset(s);
+	index_orgs(p);
 	return DJ_OK;
 }
 
 /* "所属党组织" cell: an org id or an exact, unique name inside the target subtree. */
 static int64_t resolve_org(const struct pass *p, const char *text, const char **why)
 {
-	int64_t id = 0, found = 0;
+	int64_t id = 0;
 	if (dj_parse_int_str(text, 1, INT64_MAX, &id) == DJ_OK) {
-		for (size_t i = 0; i < p->norgs; i++)
-			if (p->orgs[i].id == id)
-				return id;
+		if (org_by_id(p, id))
+			return id;
 		*why = "党组织 id 不在导入目标组织的范围内";
 		return 0;
 	}
-	for (size_t i = 0; i < p->norgs; i++)
-		if (strcmp(p->orgs[i].name, text) == 0) {
-			if (found) {
+	for (size_t k = hash64(text) & (p->map_cap - 1); p->by_name[k]; k = (k + 1) & (p->map_cap - 1)) {
+		int32_t i = p->by_name[k];
+		if (i < 0) {
+			/* a name shared by several orgs: is it this one? */
+			size_t same = 0;
+			for (size_t j = 0; j < p->norgs; j++)
+				same += strcmp(p->orgs[j].name, text) == 0;
+			if (same > 1) {
 				*why = "党组织名称不唯一，请改填组织 id";
 				return 0;
 			}
-			found = p->orgs[i].id;
+			continue;
 		}
-	if (!found)
-		*why = "在导入目标组织范围内找不到该党组织";
-	return found;
+		if (strcmp(p->orgs[i - 1].name, text) == 0)
+			return p->orgs[i - 1].id;
+	}
+	*why = "在导入目标组织范围内找不到该党组织";
+	return 0;
 }
 
 static dj_rc map_header(struct pass *p, const char *const *cells, size_t n, char *err, size_t errlen)
@@ -179,14 +265,13 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 {
 	struct dj_model_err err = { 0 };
 	bool ok = true;
-	int org_col = -1;
 	memset(vals, 0, sizeof(*vals) * dj_member_entity.nfields);
 	for (size_t c = 0; c < n && c < p->ncols; c++) {
 		int f = p->col_field[c];
 		if (f < 0 || !cells[c][0])
 			continue;
 		const struct dj_field *fd = &dj_member_entity.fields[f];
-		if (strcmp(fd->name, "org_id") == 0 || strcmp(fd->name, "party_group_id") == 0) {
+		if (f == p->fi_org || f == p->fi_group) {
 			const char *why = NULL;
 			int64_t id = resolve_org(p, cells[c], &why);
 			if (!id) {
@@ -196,8 +281,6 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 			}
 			vals[f].set = true;
 			vals[f].i = id;
-			if (strcmp(fd->name, "org_id") == 0)
-				org_col = (int)c;
 			continue;
 		}
 		if (dj_model_parse_text(fd, cells[c], p->x->a, &vals[f], &err)) {
@@ -205,12 +288,10 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 			ok = false;
 		}
 	}
-	int oi = dj_model_field(&dj_member_entity, "org_id");
-	if (!vals[oi].set) {
-		vals[oi].set = true;
-		vals[oi].i = p->target_org;
+	if (!vals[p->fi_org].set) {
+		vals[p->fi_org].set = true;
+		vals[p->fi_org].i = p->target_org;
 	}
-	(void)org_col;
 	if (!ok)
 		return false;
 	for (size_t f = 0; f < dj_member_entity.nfields; f++) {
@@ -227,11 +308,23 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 		add_error(res, row, f >= 0 ? dj_member_entity.fields[f].label : "", err.field, err.msg);
 		return false;
 	}
-	const char *idn = vals[dj_model_field(&dj_member_entity, "id_number")].s;
+	/* ORG-13: a member's 党小组 is a group directly under the member's own org (the same rule
+	 * dj_member_create checks with a query, here from the org list). */
+	if (vals[p->fi_group].set) {
+		const struct org_ref *g = org_by_id(p, vals[p->fi_group].i);
+		if (!g || !g->group || g->parent_id != vals[p->fi_org].i) {
+			add_error(res, row, dj_member_entity.fields[p->fi_group].label, "party_group_id",
+				  "所在党小组须是该党员所在党组织下设的党小组");
+			return false;
+		}
+	}
+	const char *idn = vals[p->fi_idn].s;
 	if (seen_add(p, hash64(idn))) {
 		add_error(res, row, "身份证号", "id_number", "身份证号与本文件中前面的行重复");
 		return false;
 	}
+	/* Inside the import's write transaction nobody else commits, so the reader sees what the
+	 * writer started from; the unique index on the blind index stays the last word. */
 	if (p->x->pii) {
 		char bidx[DJ_PII_BIDX_HEX + 1];
 		struct dj_stmt *s;
@@ -250,11 +343,141 @@ static bool check_row(struct pass *p, const char *const *cells, size_t n, int64_
 	return true;
 }
 
-typedef dj_rc (*row_fn)(struct pass *p, struct dj_value *vals, int64_t row, void *arg);
+/* A free slot to fill (blocks while the writer is a whole ring behind). */
+static struct slot *pipe_claim(struct pipe *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->count == PIPE_SLOTS)
+		pthread_cond_wait(&q->can_put, &q->mu);
+	struct slot *sl = &q->slots[(q->head + q->count) % PIPE_SLOTS];
+	pthread_mutex_unlock(&q->mu);
+	return sl; /* the writer does not look at it until pipe_put */
+}
 
-/* Reads the file once: header, then each row through check_row and (if good) fn. */
+/* The claimed slot is filled (end: with the end marker). The writer waits for a whole chunk. */
+static void pipe_put(struct pipe *q, bool end)
+{
+	pthread_mutex_lock(&q->mu);
+	q->count++;
+	q->ended |= end;
+	if (q->count >= DJ_MODEL_BULK_CHUNK || q->ended)
+		pthread_cond_signal(&q->can_take);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* No more rows for the writer; bad: because of a bad row (roll back). */
+static void stop_writing(struct pass *p, struct dj_import_progress *prog, bool bad)
+{
+	if (!p->write)
+		return;
+	struct slot *sl = pipe_claim(p->pipe);
+	sl->org = NULL;
+	pthread_mutex_lock(&p->pipe->mu);
+	p->pipe->bad = bad;
+	pthread_mutex_unlock(&p->pipe->mu);
+	pipe_put(p->pipe, true);
+	p->write = false;
+	if (bad)
+		atomic_store(&prog->phase, 1);
+}
+
+/* Hand a good row to the writer: sealed and bound here, with its org for the counts. */
+static dj_rc send_row(struct pass *p, struct dj_value *vals, int64_t row)
+{
+	struct org_ref *o = (struct org_ref *)(uintptr_t)org_by_id(p, vals[p->fi_org].i);
+	if (!o)
+		return DJ_ERR_INTERNAL; /* resolve_org only returns orgs of the list */
+	struct slot *sl = pipe_claim(p->pipe);
+	dj_rc rc = dj_model_bulk_row_fill(p->x, &p->bulk, vals, o->path, p->batch_id, &sl->r);
+	if (rc)
+		return rc; /* the slot stays free */
+	sl->org = o;
+	sl->row = row;
+	dj_member_count_kind(vals, &sl->counted, &sl->full);
+	pipe_put(p->pipe, false);
+	return DJ_OK;
+}
+
+/* Insert n rows with one statement; if the register refuses one, find it row by row (the
+ * statement was undone as a whole). */
+static void write_chunk(struct pass *p, struct dj_db_conn *c, struct slot *const *sl, size_t n)
+{
+	struct pipe *q = p->pipe;
+	const struct dj_model_bulk_row *rows[DJ_MODEL_BULK_CHUNK];
+	size_t bad = 0;
+	for (size_t j = 0; j < n; j++)
+		rows[j] = &sl[j]->r;
+	dj_rc rc = dj_model_bulk_rows_insert(c, &p->bulk, rows, n, &q->werr);
+	if (rc == DJ_ERR_CONFLICT && n > 1) {
+		dj_rc one = DJ_OK;
+		for (bad = 0; bad < n && !one; bad++) {
+			int64_t id;
+			one = dj_model_bulk_row_insert(c, &p->bulk, rows[bad], &id, &q->werr);
+		}
+		if (one)
+			rc = one;
+		bad = one ? bad - 1 : 0; /* no single row refused: name the chunk's first */
+	}
+	if (rc) {
+		q->wrc = rc;
+		q->wrow = sl[bad]->row;
+		atomic_store(&q->writer_failed, true);
+		return;
+	}
+	p->n_written += (int64_t)n;
+	for (size_t j = 0; j < n; j++)
+		if (sl[j]->counted)
+			sl[j]->org->counts[sl[j]->full]++;
+}
+
+/* The writer: inserts the rows in order, a chunk per statement, until the end marker; counts
+ * per org in memory. After a failed insert it only drains the pipe. */
+static void write_rows(struct pass *p, struct dj_db_conn *c)
+{
+	struct pipe *q = p->pipe;
+	struct slot *taken[DJ_MODEL_BULK_CHUNK];
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		while (q->count < DJ_MODEL_BULK_CHUNK && !q->ended)
+			pthread_cond_wait(&q->can_take, &q->mu);
+		size_t avail = q->count, head = q->head;
+		pthread_mutex_unlock(&q->mu);
+		size_t n = 0, used = 0;
+		bool end = false;
+		while (used < avail && n < DJ_MODEL_BULK_CHUNK && !end) {
+			struct slot *sl = &q->slots[(head + used++) % PIPE_SLOTS];
+			if (sl->org)
+				taken[n++] = sl;
+			else
+				end = true;
+		}
+		if (n && !q->wrc)
+			write_chunk(p, c, taken, n);
+		pthread_mutex_lock(&q->mu);
+		q->head = (q->head + used) % PIPE_SLOTS;
+		q->count -= used;
+		pthread_cond_signal(&q->can_put);
+		pthread_mutex_unlock(&q->mu);
+		if (end)
+			return;
+	}
+}
+
+/* The counts of the written rows, summed per org: one count update per org and category,
+ * the only place the import maintains counts. */
+static dj_rc flush_counts(struct pass *p)
+{
+	dj_rc rc = DJ_OK;
+	for (size_t i = 0; i < p->norgs && !rc; i++)
+		for (int full = 0; full < 2 && !rc; full++)
+			if (p->orgs[i].counts[full])
+				rc = dj_member_counts_add(p->x->c, p->orgs[i].path, full, p->orgs[i].counts[full]);
+	return rc;
+}
+
+/* Reads the file once: header, then each row through check_row and, while writing, to the writer. */
 static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_import_result *res,
-		      struct dj_import_progress *prog, row_fn fn, void *arg)
+		      struct dj_import_progress *prog)
 {
 	const char *const *cells;
 	size_t n;
@@ -264,8 +487,10 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 	dj_rc rc = dj_table_open(data, len, &p->t, err, sizeof(err));
 	if (rc) {
 		snprintf(res->fatal, sizeof(res->fatal), "%s", err);
+		stop_writing(p, prog, true);
 		return DJ_ERR_INVALID;
 	}
+	atomic_store(&prog->total, dj_table_rows_hint(p->t, data, len));
 	for (;;) {
 		rc = dj_table_next(p->t, &cells, &n, err, sizeof(err));
 		if (rc == DJ_DONE) {
@@ -295,10 +520,14 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 			rc = DJ_ERR_TOOBIG;
 			break;
 		}
+		if (p->write && atomic_load(&p->pipe->writer_failed))
+			stop_writing(p, prog, true);
 		if (check_row(p, cells, n, row, vals, res)) {
 			res->rows_ok++;
-			if (fn && (rc = fn(p, vals, row, arg)))
+			if (p->write && (rc = send_row(p, vals, row)))
 				break;
+		} else {
+			stop_writing(p, prog, true);
 		}
 		atomic_store(&prog->processed, res->rows_total);
 		dj_arena_release(p->x->a);
@@ -307,48 +536,169 @@ static dj_rc run_pass(struct pass *p, const char *data, size_t len, struct dj_im
 		snprintf(res->fatal, sizeof(res->fatal), "文件中没有表头和数据行");
 		rc = DJ_ERR_INVALID;
 	}
+	stop_writing(p, prog, rc != DJ_OK);
 	dj_table_free(p->t);
 	p->t = NULL;
 	return rc;
 }
 
-struct commit_arg {
-	int64_t batch_id;
+/* Keeps the report in row order when the writer's error comes after the checker's. */
+static void add_error_in_order(struct dj_import_result *res, int64_t row, const char *column, const char *field,
+			       const char *msg)
+{
+	size_t n0 = res->n_errors;
+	add_error(res, row, column, field, msg);
+	if (res->n_errors == n0)
+		return;
+	struct dj_import_error e = res->errors[n0];
+	size_t i = n0;
+	for (; i > 0 && res->errors[i - 1].row > row; i--)
+		res->errors[i] = res->errors[i - 1];
+	res->errors[i] = e;
+}
+
+struct checker {
+	struct pass *p;
+	const char *data;
+	size_t len;
 	struct dj_import_result *res;
+	struct dj_import_progress *prog;
+	dj_rc rc;
 };
 
-static dj_rc commit_row(struct pass *p, struct dj_value *vals, int64_t row, void *arg)
+static void *checker_main(void *arg)
 {
-	struct commit_arg *ca = arg;
-	struct dj_model_err err = { 0 };
-	struct dj_stmt *s;
-	int64_t id;
-	dj_rc rc = dj_member_create(p->x, vals, &id, &err);
-	if (rc == DJ_ERR_INVALID || rc == DJ_ERR_CONFLICT) {
-		int f = dj_model_field(&dj_member_entity, err.field);
-		add_error(ca->res, row, f >= 0 ? dj_member_entity.fields[f].label : "", err.field, err.msg);
-		ca->res->rows_ok--;
-		return rc;
+	struct checker *k = arg;
+	k->rc = run_pass(k->p, k->data, k->len, k->res, k->prog);
+	/* here, not on the writer's thread, which is the slower one */
+	dj_auth_sha256_hex(k->data, k->len, k->p->sha);
+	return NULL;
+}
+
+/* The committing pass on two threads: a checker thread parses, checks and seals each row
+ * (run_pass), this thread inserts them (write_rows) on the transaction's connection. */
+static dj_rc run_writing(struct pass *p, const char *data, size_t len, struct dj_import_result *res,
+			 struct dj_import_progress *prog)
+{
+	struct pipe *q = dj_calloc(1, sizeof(*q));
+	struct checker k = { p, data, len, res, prog, DJ_OK };
+	pthread_t th;
+	dj_rc rc;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->can_put, NULL);
+	pthread_cond_init(&q->can_take, NULL);
+	for (size_t i = 0; i < PIPE_SLOTS; i++)
+		dj_model_bulk_row_init(&q->slots[i].r);
+	p->pipe = q;
+	if (pthread_create(&th, NULL, checker_main, &k)) {
+		rc = DJ_ERR_INTERNAL;
+		goto out;
 	}
-	if (rc)
-		return rc;
-	if ((rc = dj_db_prepare(p->x->c, "UPDATE members SET import_batch_id = ? WHERE id = ?", &s)))
-		return rc;
-	dj_stmt_bind_int(s, 1, ca->batch_id);
-	dj_stmt_bind_int(s, 2, id);
-	return dj_stmt_exec(s);
+	write_rows(p, p->x->c);
+	/* After a bad row the checker may check on for a while: give the write lock back now. */
+	if (q->bad || q->wrc) {
+		dj_db_rollback(p->x->c);
+		p->x->c = NULL;
+	}
+	pthread_join(th, NULL);
+	rc = k.rc;
+	if (q->wrc == DJ_ERR_CONFLICT) {
+		/* the unique index refused a row the checker passed: the same report as the check */
+		const char *f = q->werr.field;
+		int fi = f ? dj_model_field(&dj_member_entity, f) : -1;
+		bool idn = fi == p->fi_idn;
+		add_error_in_order(res, q->wrow, fi >= 0 ? dj_member_entity.fields[fi].label : "", f,
+				   idn ? "该身份证号的党员已在花名册中" : q->werr.msg);
+		res->rows_ok--;
+	} else if (q->wrc && !rc) {
+		rc = q->wrc;
+	}
+out:
+	for (size_t i = 0; i < PIPE_SLOTS; i++)
+		dj_model_bulk_row_release(&q->slots[i].r);
+	pthread_cond_destroy(&q->can_take);
+	pthread_cond_destroy(&q->can_put);
+	pthread_mutex_destroy(&q->mu);
+	dj_free(q);
+	p->pipe = NULL;
+	return rc;
 }
 
 static void pass_release(struct pass *p)
 {
-	for (size_t i = 0; i < p->norgs; i++)
+	for (size_t i = 0; i < p->norgs; i++) {
 		dj_free(p->orgs[i].name);
+		dj_free(p->orgs[i].path);
+	}
 	dj_free(p->orgs);
+	dj_free(p->by_id);
+	dj_free(p->by_name);
 	dj_free(p->seen);
 	dj_arena_release(&p->labels);
+	dj_model_bulk_release(&p->bulk);
 	p->orgs = NULL;
+	p->by_id = p->by_name = NULL;
 	p->seen = NULL;
-	p->norgs = p->seen_n = p->seen_cap = 0;
+	p->norgs = p->seen_n = p->seen_cap = p->map_cap = 0;
+}
+
+/* The batch row, before the members that point at it (the counts are set at the end). */
+static dj_rc insert_batch(struct pass *p, int64_t org_id, const char *file_name)
+{
+	struct dj_stmt *s;
+	char ts[26];
+	const struct dj_actor *who = p->x->who;
+	dj_rc rc = dj_db_prepare(p->x->c, "INSERT INTO import_batches(kind, org_id, org_path, file_name, rows_total,"
+				 " rows_imported, created_by, created_at) VALUES ('members', ?, ?, ?, 0, 0, ?, ?)", &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_int(s, 1, org_id);
+	dj_stmt_bind_text(s, 2, p->target_path);
+	dj_stmt_bind_text(s, 3, file_name);
+	if (who->user_id)
+		dj_stmt_bind_int(s, 4, who->user_id);
+	dj_stmt_bind_text(s, 5, dj_time_rfc3339(dj_time_now(), ts));
+	if ((rc = dj_stmt_exec(s)))
+		return rc;
+	p->batch_id = dj_db_last_id(p->x->c);
+	return DJ_OK;
+}
+
+/* Counts, the batch's row numbers and its audit entry; then commit. The entry names the file
+ * (SHA-256) and the members created (count and id range; every one carries import_batch_id),
+ * in place of an entry per member. */
+static dj_rc finish_batch(struct pass *p, int64_t org_id, const struct dj_import_result *res)
+{
+	struct dj_stmt *s;
+	char after[512];
+	dj_rc rc = flush_counts(p);
+	if (rc)
+		return rc;
+	/* the id range, read back (two index seeks on members_import_batch) */
+	if ((rc = dj_db_prepare(p->x->c, "SELECT (SELECT MIN(id) FROM members WHERE import_batch_id = ?),"
+				 " (SELECT MAX(id) FROM members WHERE import_batch_id = ?)", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, p->batch_id);
+	dj_stmt_bind_int(s, 2, p->batch_id);
+	if (dj_stmt_step(s) == DJ_ROW) {
+		p->first_id = dj_stmt_int(s, 0);
+		p->last_id = dj_stmt_int(s, 1);
+	}
+	dj_stmt_reset(s);
+	if ((rc = dj_db_prepare(p->x->c, "UPDATE import_batches SET rows_total = ?, rows_imported = ? WHERE id = ?", &s)))
+		return rc;
+	dj_stmt_bind_int(s, 1, res->rows_total);
+	dj_stmt_bind_int(s, 2, res->rows_ok);
+	dj_stmt_bind_int(s, 3, p->batch_id);
+	if ((rc = dj_stmt_exec(s)))
+		return rc;
+	snprintf(after, sizeof(after),
+		 "{\"batch_id\":%lld,\"org_id\":%lld,\"rows\":%lld,\"file_sha256\":\"%s\",\"members_created\":%lld,"
+		 "\"first_member_id\":%lld,\"last_member_id\":%lld}",
+		 (long long)p->batch_id, (long long)org_id, (long long)res->rows_ok, p->sha, (long long)p->n_written,
+		 (long long)p->first_id, (long long)p->last_id);
+	struct dj_audit_entry e = { "import.members", "import_batch", p->batch_id, p->target_path, NULL, after };
+	return dj_audit_append(p->x->c, p->x->who, &e);
 }
 
 dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct dj_scope *sc, const struct dj_actor *who,
@@ -359,27 +709,39 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 	struct dj_model_ctx x = { NULL, sc, who, pii, &a };
 	struct pass p;
 	struct dj_org target;
-	struct dj_db_conn *c = NULL;
-	char ts[26];
 	dj_rc rc;
 	memset(&p, 0, sizeof(p));
 	memset(res, 0, sizeof(*res));
 	res->dry_run = dry_run;
 	p.x = &x;
 	p.target_org = org_id;
+	p.fi_org = dj_model_field(&dj_member_entity, "org_id");
+	p.fi_group = dj_model_field(&dj_member_entity, "party_group_id");
+	p.fi_idn = dj_model_field(&dj_member_entity, "id_number");
 	if ((rc = dj_db_reader(db, &p.reader)))
 		return rc;
-	rc = dj_org_get(p.reader, sc, org_id, &a, &target);
+	/* Without a dry run, validate and write in one pass inside one transaction: nothing can
+	 * change between the checks and the writes, and the orgs are read inside it too. */
+	if (!dry_run) {
+		if ((rc = dj_db_begin(db, &x.c)))
+			goto out;
+		p.write = true;
+	}
+	rc = dj_org_get(p.write ? x.c : p.reader, sc, org_id, &a, &target);
 	if (rc) {
 		snprintf(res->fatal, sizeof(res->fatal), "导入目标党组织不存在或不在您的管理范围内");
 		goto out;
 	}
 	p.target_path = dj_strdup(target.path);
-	if ((rc = load_orgs(&p)))
+	if ((rc = load_orgs(&p, p.write ? x.c : p.reader)))
 		goto out;
-	/* Pass 1: validate everything (this is the dry run). */
-	atomic_store(&prog->phase, 1);
-	rc = run_pass(&p, data, len, res, prog, NULL, NULL);
+	if (p.write) {
+		if ((rc = insert_batch(&p, org_id, file_name)))
+			goto out;
+		dj_model_bulk_init(&p.bulk, &dj_member_entity, "import_batch_id");
+	}
+	atomic_store(&prog->phase, p.write ? 2 : 1);
+	rc = p.write ? run_writing(&p, data, len, res, prog) : run_pass(&p, data, len, res, prog);
 	atomic_store(&prog->total, res->rows_total);
 	if (rc || res->rows_bad || dry_run) {
 		if (!rc && res->rows_bad)
@@ -391,60 +753,15 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 		rc = DJ_ERR_INVALID;
 		goto out;
 	}
-	/* Pass 2: commit all rows in one transaction, as one batch. */
-	atomic_store(&prog->phase, 2);
-	atomic_store(&prog->processed, 0);
-	struct dj_import_result again;
-	memset(&again, 0, sizeof(again));
-	p.seen_n = 0;
-	memset(p.seen, 0, p.seen_cap * sizeof(*p.seen));
-	if ((rc = dj_db_begin(db, &c)))
+	if ((rc = finish_batch(&p, org_id, res)))
 		goto out;
-	x.c = c;
-	struct dj_stmt *s;
-	dj_time_rfc3339(dj_time_now(), ts);
-	if ((rc = dj_db_prepare(c, "INSERT INTO import_batches(kind, org_id, org_path, file_name, rows_total, rows_imported,"
-				   " created_by, created_at) VALUES ('members', ?, ?, ?, ?, ?, ?, ?)", &s)))
-		goto fail;
-	dj_stmt_bind_int(s, 1, org_id);
-	dj_stmt_bind_text(s, 2, p.target_path);
-	dj_stmt_bind_text(s, 3, file_name);
-	dj_stmt_bind_int(s, 4, res->rows_total);
-	dj_stmt_bind_int(s, 5, res->rows_ok);
-	if (who->user_id)
-		dj_stmt_bind_int(s, 6, who->user_id);
-	dj_stmt_bind_text(s, 7, ts);
-	if ((rc = dj_stmt_exec(s)))
-		goto fail;
-	struct commit_arg ca = { dj_db_last_id(c), &again };
-	rc = run_pass(&p, data, len, &again, prog, commit_row, &ca);
-	if (!rc && again.rows_bad)
-		rc = DJ_ERR_INVALID;
-	if (rc) {
-		/* Someone changed the register between the passes: report it, write nothing. */
-		dj_free(res->errors);
-		*res = again;
-		res->dry_run = false;
-		goto fail;
-	}
-	dj_import_result_release(&again);
-	{
-		char after[512];
-		snprintf(after, sizeof(after), "{\"batch_id\":%lld,\"org_id\":%lld,\"rows\":%lld}", (long long)ca.batch_id,
-			 (long long)org_id, (long long)res->rows_ok);
-		struct dj_audit_entry e = { "import.members", "import_batch", ca.batch_id, p.target_path, NULL, after };
-		if ((rc = dj_audit_append(c, who, &e)))
-			goto fail;
-	}
-	rc = dj_db_commit(c);
-	c = NULL;
+	rc = dj_db_commit(x.c);
+	x.c = NULL;
 	if (!rc)
-		res->batch_id = ca.batch_id;
-	goto out;
-fail:
-	dj_db_rollback(c);
-	c = NULL;
+		res->batch_id = p.batch_id;
 out:
+	if (x.c)
+		dj_db_rollback(x.c);
 	atomic_store(&prog->phase, 3);
 	if (p.reader)
 		dj_db_release(p.reader);

@@ -259,8 +259,9 @@ static dj_rc snapshot(struct dj_db_conn *c, int64_t id, struct snapshot *s)
 	return DJ_OK;
 }
 
-/* Add sign × the member to every org on its path (the counts include descendants). */
-static dj_rc adjust(struct dj_db_conn *c, const struct snapshot *s, int sign)
+/* Add sign × the member to every org on its path (the counts include descendants); sign is ±1,
+ * or the number of members of one org and category from a bulk writer (dj_member_counts_add). */
+static dj_rc adjust(struct dj_db_conn *c, const struct snapshot *s, int64_t sign)
 {
 	if (!s->counted)
 		return DJ_OK;
@@ -283,6 +284,24 @@ static dj_rc adjust(struct dj_db_conn *c, const struct snapshot *s, int sign)
 			return rc;
 	}
 	return DJ_OK;
+}
+
+void dj_member_count_kind(const struct dj_value *vals, bool *counted, bool *full)
+{
+	const struct dj_value *cat = fv((struct dj_value *)(uintptr_t)vals, "category");
+	const struct dj_value *st = fv((struct dj_value *)(uintptr_t)vals, "status");
+	/* as snapshot() reads them back from a new row */
+	*full = present(cat) && strcmp(cat->s, "full") == 0;
+	*counted = present(st) && strcmp(st->s, "active") == 0;
+}
+
+dj_rc dj_member_counts_add(struct dj_db_conn *c, const char *org_path, bool full, int64_t n)
+{
+	struct snapshot s = { true, full, "" };
+	if (!n)
+		return DJ_OK;
+	snprintf(s.path, sizeof(s.path), "%s", org_path);
+	return adjust(c, &s, n);
 }
 
 /* A member's 党小组 is a group directly under the member's own org (ORG-13). */

@@ -165,6 +165,21 @@ const char *dj_table_format(const struct dj_table *t)
 	return t->ops->format;
 }
 
+int64_t dj_table_rows_hint(const struct dj_table *t, const void *data, size_t len)
+{
+	size_t n = 0;
+	if (strcmp(t->ops->format, "xlsx") == 0) {
+		n = dj_xlsx_count_rows(t, data, len);
+	} else {
+		const char *q = data, *e = q + len;
+		for (; (q = memchr(q, '\n', (size_t)(e - q))); q++)
+			n++;
+		if (len && ((const char *)data)[len - 1] != '\n')
+			n++;
+	}
+	return n > 1 ? (int64_t)n - 1 : 0; /* less the header */
+}
+
 void dj_table_free(struct dj_table *t)
 {
 	if (t)

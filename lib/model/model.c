@@ -80,8 +80,9 @@ static void fail(struct dj_model_err *err, const struct dj_field *f, const char 
 
 int dj_model_field(const struct dj_entity *e, const char *name)
 {
+	/* called per value by the rules (by name); the first byte rules out most fields cheaply */
 	for (size_t i = 0; name && i < e->nfields; i++)
-		if (strcmp(e->fields[i].name, name) == 0)
+		if (e->fields[i].name[0] == name[0] && strcmp(e->fields[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -978,6 +979,192 @@ dj_rc dj_model_insert_child(const struct dj_model_ctx *x, const struct dj_entity
 			    const struct dj_value *vals, int64_t *id_out, struct dj_model_err *err)
 {
 	return insert(x, e, parent_id, vals, id_out, err);
+}
+
+/* ---- bulk insert (imports) ------------------------------------------------------------------------ */
+
+/* "INSERT INTO t(cols) VALUES (?, ...)" with n rows of values. */
+static char *bulk_sql(const struct dj_entity *e, const char *extra_col, size_t n)
+{
+	struct dj_strbuf cols = DJ_STRBUF_INIT, sql = DJ_STRBUF_INIT;
+	int nv = 4; /* org_path, extra, created_at, updated_at */
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct dj_field *f = &e->fields[i];
+		if (f->flags & DJ_FF_PII)
+			dj_strbuf_addf(&cols, "%s_enc, %s_bidx, %s_mask, ", f->name, f->name, f->name);
+		else
+			dj_strbuf_addf(&cols, "%s, ", f->name);
+		nv += f->flags & DJ_FF_PII ? 3 : 1;
+	}
+	dj_strbuf_addf(&sql, "INSERT INTO %s(%sorg_path, %s, created_at, updated_at) VALUES ", e->table, cols.buf,
+		       extra_col);
+	for (size_t r = 0; r < n; r++) {
+		dj_strbuf_adds(&sql, r ? ", (" : "(");
+		for (int i = 0; i < nv; i++)
+			dj_strbuf_adds(&sql, i ? ", ?" : "?");
+		dj_strbuf_adds(&sql, ")");
+	}
+	dj_strbuf_release(&cols);
+	char *out = dj_strdup(sql.buf);
+	dj_strbuf_release(&sql);
+	return out;
+}
+
+void dj_model_bulk_init(struct dj_model_bulk *bk, const struct dj_entity *e, const char *extra_col)
+{
+	bk->e = e;
+	bk->extra_col = extra_col;
+	bk->sql = bulk_sql(e, extra_col, 1);
+	bk->sql_chunk = bulk_sql(e, extra_col, DJ_MODEL_BULK_CHUNK);
+	dj_time_rfc3339(dj_time_now(), bk->ts);
+}
+
+void dj_model_bulk_row_init(struct dj_model_bulk_row *r)
+{
+	r->n = 0;
+	dj_strbuf_init(&r->bytes, DJ_MODEL_BULK_ROW_BYTES);
+}
+
+void dj_model_bulk_row_release(struct dj_model_bulk_row *r)
+{
+	dj_strbuf_release(&r->bytes);
+	r->n = 0;
+}
+
+/* false when the row is full (columns or bytes): the fill fails as a whole */
+static bool row_bytes(struct dj_model_bulk_row *r, int kind, const void *p, size_t len)
+{
+	if (r->n >= DJ_MODEL_BULK_COLS || dj_strbuf_add(&r->bytes, p, len))
+		return false;
+	r->v[r->n].kind = kind;
+	r->v[r->n].off = r->bytes.len - len;
+	r->v[r->n++].len = len;
+	return true;
+}
+
+static bool row_int(struct dj_model_bulk_row *r, int kind, int64_t i)
+{
+	if (r->n >= DJ_MODEL_BULK_COLS)
+		return false;
+	r->v[r->n].kind = kind;
+	r->v[r->n++].i = i;
+	return true;
+}
+
+dj_rc dj_model_bulk_row_fill(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
+			     const char *org_path, int64_t extra, struct dj_model_bulk_row *r)
+{
+	const struct dj_entity *e = bk->e;
+	bool ok = true;
+	r->n = 0;
+	dj_strbuf_reset(&r->bytes);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct dj_field *f = &e->fields[i];
+		const struct dj_value *v = &vals[i];
+		bool absent = !v->set || v->null;
+		if (f->flags & DJ_FF_PII) {
+			if (absent) {
+				ok &= row_int(r, 0, 0);
+				ok &= row_int(r, 0, 0);
+				ok &= row_int(r, 0, 0);
+				continue;
+			}
+			unsigned char *blob;
+			size_t bl;
+			char bidx[DJ_PII_BIDX_HEX + 1], mask[80];
+			dj_rc rc;
+			if (!x->pii)
+				return DJ_ERR_INTERNAL;
+			if ((rc = dj_pii_seal(x->pii, v->s, strlen(v->s), &blob, &bl)))
+				return rc;
+			ok &= row_bytes(r, 3, blob, bl);
+			dj_free(blob);
+			dj_pii_blind(x->pii, v->s, bidx);
+			if (strstr(f->name, "phone"))
+				dj_pii_mask_phone(v->s, mask, sizeof(mask));
+			else
+				dj_pii_mask_idnum(v->s, mask, sizeof(mask));
+			ok &= row_bytes(r, 2, bidx, strlen(bidx));
+			ok &= row_bytes(r, 2, mask, strlen(mask));
+		} else if (absent) {
+			ok &= row_int(r, 0, 0);
+		} else if (is_int_type(f->type)) {
+			ok &= row_int(r, 1, v->i);
+		} else {
+			ok &= row_bytes(r, 2, v->s, strlen(v->s));
+		}
+	}
+	ok &= row_bytes(r, 2, org_path, strlen(org_path));
+	ok &= row_int(r, 1, extra);
+	ok &= row_bytes(r, 2, bk->ts, strlen(bk->ts));
+	ok &= row_bytes(r, 2, bk->ts, strlen(bk->ts));
+	return ok ? DJ_OK : DJ_ERR_TOOBIG;
+}
+
+static void bind_row(struct dj_stmt *s, const struct dj_model_bulk_row *r, int base)
+{
+	for (int k = 0; k < r->n; k++) {
+		const char *p = r->bytes.buf + r->v[k].off;
+		switch (r->v[k].kind) {
+		case 1: dj_stmt_bind_int(s, base + k + 1, r->v[k].i); break;
+		case 2: dj_stmt_bind_textn(s, base + k + 1, p, r->v[k].len); break;
+		case 3: dj_stmt_bind_blob(s, base + k + 1, p, r->v[k].len); break;
+		default: dj_stmt_bind_null(s, base + k + 1); break;
+		}
+	}
+}
+
+dj_rc dj_model_bulk_rows_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk,
+				const struct dj_model_bulk_row *const *rows, size_t n, struct dj_model_err *err)
+{
+	struct dj_stmt *s;
+	char *tail = NULL; /* the text for a last, shorter chunk (prepared once per import) */
+	dj_rc rc;
+	if (n == 0 || n > DJ_MODEL_BULK_CHUNK)
+		return DJ_ERR_INTERNAL;
+	if (n == 1)
+		rc = dj_db_prepare(c, bk->sql, &s);
+	else if (n == DJ_MODEL_BULK_CHUNK)
+		rc = dj_db_prepare(c, bk->sql_chunk, &s);
+	else
+		rc = dj_db_prepare(c, tail = bulk_sql(bk->e, bk->extra_col, n), &s);
+	dj_free(tail);
+	if (rc)
+		return rc;
+	for (size_t j = 0; j < n; j++)
+		bind_row(s, rows[j], (int)j * rows[0]->n);
+	rc = dj_stmt_exec(s);
+	if (rc == DJ_ERR_CONFLICT)
+		conflict_field(bk->e, c, err);
+	return rc;
+}
+
+dj_rc dj_model_bulk_row_insert(struct dj_db_conn *c, const struct dj_model_bulk *bk, const struct dj_model_bulk_row *r,
+			       int64_t *id_out, struct dj_model_err *err)
+{
+	dj_rc rc = dj_model_bulk_rows_insert(c, bk, &r, 1, err);
+	if (!rc)
+		*id_out = dj_db_last_id(c);
+	return rc;
+}
+
+dj_rc dj_model_bulk_insert(const struct dj_model_ctx *x, const struct dj_model_bulk *bk, const struct dj_value *vals,
+			   const char *org_path, int64_t extra, int64_t *id_out, struct dj_model_err *err)
+{
+	struct dj_model_bulk_row r;
+	dj_model_bulk_row_init(&r);
+	dj_rc rc = dj_model_bulk_row_fill(x, bk, vals, org_path, extra, &r);
+	if (!rc)
+		rc = dj_model_bulk_row_insert(x->c, bk, &r, id_out, err);
+	dj_model_bulk_row_release(&r);
+	return rc;
+}
+
+void dj_model_bulk_release(struct dj_model_bulk *bk)
+{
+	dj_free(bk->sql);
+	dj_free(bk->sql_chunk);
+	bk->sql = bk->sql_chunk = NULL;
 }
 
 dj_rc dj_model_update(const struct dj_model_ctx *x, const struct dj_entity *e, int64_t id,

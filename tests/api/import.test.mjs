@@ -5,6 +5,7 @@
 import { before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -325,6 +326,35 @@ t('the dry run reports every bad row with its row number, column and a Chinese r
   const again = await runImport(cg, csv([rows[0], rows[1].map((v, i) => (i === 2 ? '正式党员' : v)), rows[10]]), { org: branch.id })
   assert.deepEqual(again.result.errors.map((e) => [e.row, e.field]), [[3, 'id_number']])
   assert.ok(hasChinese(again.result.errors[0].message))
+  // committing the same: the commit writes as it checks, so the register's unique index refuses
+  // row 3 after row 2 was written; row 2 is undone and the rows after row 3 are still checked
+  const nb2 = await batchesTotal(admin)
+  const rows2 = [rows[0], rows[1].map((v, i) => (i === 2 ? '正式党员' : v)), rows[10], rows[12], rows[3]]
+  const c2 = await runImport(cg, csv(rows2), { org: branch.id, dry: false })
+  assert.equal(c2.state, 'done', JSON.stringify(c2))
+  assert.equal(c2.result.batch_id, null)
+  assert.equal(c2.result.rows_ok, 1)
+  assert.deepEqual(c2.result.errors.map((e) => [e.row, e.column, e.field]), [[3, '身份证号', 'id_number'], [4, '入党日期', 'joined_on'], [5, '性别', 'sex']])
+  assert.match(c2.result.errors[0].message, /已在花名册中/)
+  assert.equal(await total(admin, `q=${encodeURIComponent('李错码')}`), 0)
+  assert.equal(await batchesTotal(admin), nb2)
+  assert.equal((await cg.get('/api/v1/dashboard')).body.members_total, dash0.members_total)
+})
+
+t('所在党小组 must be a group directly under the row\'s org (ORG-13): reported by the dry run, refused by the commit', async () => {
+  const rows = [
+    ['姓名', '身份证号', '人员类别', '所在党小组'],
+    ['小组正', freshId('1980-02-02'), '正式党员', group.name],
+    ['小组错', freshId('1980-03-03'), '正式党员', String(branch.id)],
+  ]
+  for (const dry of [true, false]) {
+    const job = await runImport(cg, csv(rows), { org: branch.id, dry })
+    assert.equal(job.state, 'done', JSON.stringify(job))
+    assert.deepEqual(job.result.errors.map((e) => [e.row, e.column, e.field]), [[3, '所在党小组', 'party_group_id']])
+    assert.ok(hasChinese(job.result.errors[0].message))
+    assert.equal(job.result.batch_id, null)
+  }
+  assert.equal(await total(admin, `q=${encodeURIComponent('小组正')}`), 0)
 })
 
 t('a good file commits as one batch (202 → job done → batch_id), audited; rollback removes it all; twice is 409', async () => {
@@ -333,7 +363,8 @@ t('a good file commits as one batch (202 → job done → batch_id), audited; ro
   const county0 = (await admin.get('/api/v1/dashboard')).body
   const rows = goodRows(12, '批次', { orgCell: (i) => (i === 0 ? group.name : i === 1 ? String(group.id) : '') })
   const polls = []
-  const job = await runImport(cg, csv(rows), { org: branch.id, dry: false, filename: 'batch.csv', onPoll: (j) => polls.push(j) })
+  const file = csv(rows)
+  const job = await runImport(cg, file, { org: branch.id, dry: false, filename: 'batch.csv', onPoll: (j) => polls.push(j) })
   assert.equal(job.state, 'done', JSON.stringify(job))
   assert.equal(job.result.dry_run, false)
   assert.equal(job.result.rows_total, 12)
@@ -367,6 +398,16 @@ t('a good file commits as one batch (202 → job done → batch_id), audited; ro
   assert.equal(imp.after.batch_id, batchId)
   assert.equal(imp.after.rows, 12)
   assert.equal(imp.org_path, branch.path)
+  // one entry for the batch, none per member: it names the file (SHA-256 of the uploaded bytes)
+  // and the members created (count and id range; each member row carries import_batch_id)
+  assert.equal(imp.after.file_sha256, createHash('sha256').update(file).digest('hex'))
+  assert.equal(imp.after.members_created, 12)
+  const ids = mine.map((m) => m.id).sort((a, b) => a - b)
+  assert.equal(imp.after.first_member_id, ids[0])
+  assert.equal(imp.after.last_member_id, ids[11])
+  assert.equal(ids[11] - ids[0], 11, 'the batch\'s members have consecutive ids')
+  const creates = await auditLog('action=member.create&actor=chengguan')
+  assert.ok(!creates.some((e) => ids.includes(e.object_id)), 'no member.create entry per imported member')
   // rollback: all 12 gone, counts back
   const rb = await cg.post(`/api/v1/import/batches/${batchId}/rollback`)
   assert.equal(rb.status, 200, JSON.stringify(rb.body))
@@ -579,6 +620,7 @@ t(`a ${BIG.toLocaleString('en')}-row xlsx: the dry run finds the 2 bad rows; the
     let { job, ms, seen } = await run(badFile, true)
     tc.diagnostic(`dry run: ${BIG} rows in ${ms} ms = ${Math.round((BIG / ms) * 1000)} rows/s (phases ${[...seen.phases]})`)
     assert.equal(job.result.rows_total, BIG)
+    assert.ok(seen.mid >= 1, 'the dry run has a total (the sheet\'s <row> count) while it runs')
     assert.equal(job.result.rows_bad, 2)
     assert.deepEqual(job.result.errors.map((e) => [e.row, e.column, e.field]), [[50001, '身份证号', 'id_number'], [100000, '身份证号', 'id_number']])
     assert.match(job.result.errors[0].message, /校验位/)

@@ -894,6 +894,48 @@ static void test_xlsx_write_errors(void **state)
 	assert_int_equal(access("/tmp/dj_test_io_never.xlsx", F_OK), -1);
 }
 
+/* dj_table_rows_hint: the progress total before reading — data rows less the header. */
+static int64_t hint_of(const void *data, size_t len)
+{
+	struct dj_table *t;
+	char err[256];
+	assert_int_equal(dj_table_open(data, len, &t, err, sizeof(err)), DJ_OK);
+	int64_t n = dj_table_rows_hint(t, data, len);
+	dj_table_free(t);
+	return n;
+}
+
+static void test_rows_hint(void **state)
+{
+	(void)state;
+	static const char c1[] = "姓名,身份证号\n甲,1\n乙,2\n", c2[] = "姓名\n甲\n乙", c3[] = "姓名\n";
+	assert_int_equal(hint_of(c1, strlen(c1)), 2);
+	assert_int_equal(hint_of(c2, strlen(c2)), 2);
+	assert_int_equal(hint_of(c3, strlen(c3)), 0);
+
+	struct dj_strbuf z = DJ_STRBUF_INIT, sheet = DJ_STRBUF_INIT;
+	mkxlsx(&z, "<row r=\"1\">" IS("A1", "a") "</row><row r=\"2\">" IS("A2", "&lt;row b") "</row><row r=\"3\"/>", NULL);
+	assert_int_equal(hint_of(z.buf, z.len), 2);
+	struct zent e = { "xl/worksheets/sheet1.xml",
+			  "<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:sheetData>"
+			  "<x:row x:r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>甲</x:t></x:is></x:c></x:row>"
+			  "<x:row x:r=\"2\"><x:c r=\"A2\" t=\"inlineStr\"><x:is><x:t>乙</x:t></x:is></x:c></x:row>"
+			  "</x:sheetData></x:worksheet>",
+			  0, 0, 0 };
+	dj_strbuf_reset(&z);
+	mkzip(&z, &e, 1);
+	assert_int_equal(hint_of(z.buf, z.len), 1);
+	/* deflated, and far over one inflate chunk: matches across chunk boundaries all count */
+	dj_strbuf_adds(&sheet, SHEET_HEAD);
+	for (int r = 1; r <= 20000; r++)
+		dj_strbuf_addf(&sheet, "<row r=\"%d\"><c r=\"A%d\"><v>%d</v></c></row>", r, r, r);
+	dj_strbuf_adds(&sheet, SHEET_TAIL);
+	mkzip_deflated(&z, "xl/worksheets/sheet1.xml", sheet.buf, sheet.len);
+	assert_int_equal(hint_of(z.buf, z.len), 19999);
+	dj_strbuf_release(&sheet);
+	dj_strbuf_release(&z);
+}
+
 static void test_read_file(void **state)
 {
 	(void)state;
@@ -925,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx_xml_memory_cap),
 		cmocka_unit_test(test_xlsx_round_trip),
 		cmocka_unit_test(test_xlsx_write_errors),
+		cmocka_unit_test(test_rows_hint),
 		cmocka_unit_test(test_read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
