@@ -488,14 +488,19 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 		return DJ_ERR_INVALID;
 	const int nm = month_index(base, end) + 1; /* months counted per org and type */
 	memset(&map, 0, sizeof(map));
+	/* CASE evaluates lazily: a 党小组 has no committee (its csize and term_start are never read),
+	 * and a branch whose own members answer needs no second probe for group members. */
 	rc = dj_db_prepare(x->c, "SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.kind, COALESCE(o.founded_on, ''),"
+				 " CASE WHEN o.kind = 'group' THEN 0 ELSE"
 				 " (SELECT COUNT(*) FROM committee_members cm JOIN committee_terms ct ON ct.id = cm.term_id"
-				 "  WHERE ct.org_id = o.id AND ct.ended_on IS NULL),"
+				 "  WHERE ct.org_id = o.id AND ct.ended_on IS NULL) END,"
+				 " CASE WHEN o.kind = 'group' THEN '' ELSE"
 				 " (SELECT COALESCE(MIN(ct.started_on), '') FROM committee_terms ct WHERE ct.org_id = o.id"
-				 "  AND ct.ended_on IS NULL),"
-				 " EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active' AND m.deleted_at IS NULL)"
-				 " OR EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id AND m.status = 'active'"
-				 "  AND m.deleted_at IS NULL)"
+				 "  AND ct.ended_on IS NULL) END,"
+				 " CASE WHEN EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active'"
+				 "  AND m.deleted_at IS NULL) THEN 1"
+				 " WHEN EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id AND m.status = 'active'"
+				 "  AND m.deleted_at IS NULL) THEN 1 ELSE 0 END"
 				 " FROM orgs o WHERE o.path >= ? AND o.path < ?"
 				 " AND o.kind IN ('branch', 'joint_branch', 'general_branch', 'group') ORDER BY o.path",
 			   &s);
