@@ -311,7 +311,7 @@ static const char *const type_codes[NT] = { "branch_congress", "committee", "gro
 
 struct eorg {
 	int64_t id, parent_id, csize;
-	char *path, *name, *kind, *founded, *term_start;
+	const char *path, *name, *kind, *founded, *term_start;
 	int *cnt; /* [NT][nmonths] held meetings, allocated at the org's first one; NULL: none held */
 	int lecture_min, theme_counts;
 };
@@ -381,6 +381,22 @@ static void idmap_release(struct idmap *m)
 	dj_free(m->slot);
 	dj_free(m->pairs);
 	memset(m, 0, sizeof(*m));
+}
+
+/* The kinds the evaluation loads, as static strings: one copy for every org of the subtree. */
+static const char *kind_name(struct dj_arena *a, const char *kind)
+{
+	static const char *const kinds[] = { "branch", "joint_branch", "general_branch", "group" };
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i], kind) == 0)
+			return kinds[i];
+	return dj_arena_strdup(a, kind ? kind : ""); /* the query selects only those kinds: not reached */
+}
+
+/* An arena copy of a date column, or the shared "" when it is empty (most orgs). */
+static const char *text_or_empty(struct dj_arena *a, const char *s)
+{
+	return s && s[0] ? dj_arena_strdup(a, s) : "";
 }
 
 struct period {
@@ -520,10 +536,10 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 		o->parent_id = dj_stmt_int(s, 1);
 		o->path = dj_arena_strdup(x->a, dj_stmt_text(s, 2));
 		o->name = dj_arena_strdup(x->a, dj_stmt_text(s, 3));
-		o->kind = dj_arena_strdup(x->a, dj_stmt_text(s, 4));
-		o->founded = dj_arena_strdup(x->a, dj_stmt_text(s, 5));
+		o->kind = kind_name(x->a, dj_stmt_text(s, 4));
+		o->founded = text_or_empty(x->a, dj_stmt_text(s, 5));
 		o->csize = dj_stmt_int(s, 6);
-		o->term_start = dj_arena_strdup(x->a, dj_stmt_text(s, 7));
+		o->term_start = text_or_empty(x->a, dj_stmt_text(s, 7));
 		o->cnt = NULL;
 	}
 	dj_stmt_reset(s);
