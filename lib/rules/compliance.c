@@ -474,13 +474,56 @@ static bool applies(const struct rule_check *rc, const struct eorg *o)
 
 static const char SRC[] = "《中国共产党支部工作条例（试行）》（2018）";
 
+/* The columns of an evaluated org. CASE evaluates lazily: a 党小组 has no committee (its csize and
+ * term_start are never read), and a branch whose own members answer needs no second probe for
+ * group members. The last column says whether it has active members at all. */
+#define EORG_SELECT                                                                                                  \
+	"SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.kind, COALESCE(o.founded_on, ''),"                    \
+	" CASE WHEN o.kind = 'group' THEN 0 ELSE"                                                                       \
+	" (SELECT COUNT(*) FROM committee_members cm JOIN committee_terms ct ON ct.id = cm.term_id"                      \
+	"  WHERE ct.org_id = o.id AND ct.ended_on IS NULL) END,"                                                        \
+	" CASE WHEN o.kind = 'group' THEN '' ELSE"                                                                      \
+	" (SELECT COALESCE(MIN(ct.started_on), '') FROM committee_terms ct WHERE ct.org_id = o.id"                      \
+	"  AND ct.ended_on IS NULL) END,"                                                                               \
+	" CASE WHEN EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active'"                      \
+	"  AND m.deleted_at IS NULL) THEN 1"                                                                            \
+	" WHEN EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id AND m.status = 'active'"                   \
+	"  AND m.deleted_at IS NULL) THEN 1 ELSE 0 END"                                                                 \
+	" FROM orgs o WHERE o.kind IN ('branch', 'joint_branch', 'general_branch', 'group')"
+
+/* Append the orgs s yields that have members to *orgs (strings in a). */
+static void load_eorgs(struct dj_stmt *s, struct dj_arena *a, struct eorg **orgs, size_t *norgs, size_t *cap)
+{
+	while (dj_stmt_step(s) == DJ_ROW) {
+		if (!dj_stmt_int(s, 8))
+			continue; /* no members: nothing to hold */
+		if (*norgs == *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*orgs = dj_realloc(*orgs, *cap * sizeof(**orgs));
+		}
+		struct eorg *o = &(*orgs)[(*norgs)++];
+		o->id = dj_stmt_int(s, 0);
+		o->parent_id = dj_stmt_int(s, 1);
+		o->path = dj_arena_strdup(a, dj_stmt_text(s, 2));
+		o->name = dj_arena_strdup(a, dj_stmt_text(s, 3));
+		o->kind = kind_name(a, dj_stmt_text(s, 4));
+		o->founded = text_or_empty(a, dj_stmt_text(s, 5));
+		o->csize = dj_stmt_int(s, 6);
+		o->term_start = text_or_empty(a, dj_stmt_text(s, 7));
+		o->cnt = NULL;
+		o->lecture_min = o->theme_counts = 0;
+	}
+	dj_stmt_reset(s);
+}
+
 dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_compliance_query *q, struct dj_date today,
 			 dj_finding_fn fn, void *arg)
 {
-	struct dj_scope sub;
+	struct dj_scope sub, ev;
 	struct dj_stmt *s;
 	struct eorg *orgs = NULL;
-	int64_t *ids = NULL;
+	int64_t *ids = NULL, parent_id = 0;
+	const char *parent_path = NULL;
 	struct idmap map;
 	struct dj_rule_param_tab lecture_tab, theme_tab;
 	size_t norgs = 0, cap = 0;
@@ -492,101 +535,92 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 			return rc;
 		root_path = o.path;
 		eval_prefix = o.path;
-		/* Load the parent's subtree too (MTG-3's theme-day option reads the parent branch),
-		 * and evaluate only the org (and its subtree) below. */
-		if (o.parent_id && dj_org_get(x->c, x->sc, o.parent_id, x->a, &parent) == DJ_OK)
+		/* The parent counts too (MTG-3's theme-day option reads a group's parent branch); only
+		 * the org (and its subtree) below is evaluated. */
+		if (o.parent_id && dj_org_get(x->c, x->sc, o.parent_id, x->a, &parent) == DJ_OK) {
 			root_path = parent.path;
+			parent_id = parent.id;
+			parent_path = parent.path;
+		}
 	}
 	dj_scope_set_path(&sub, root_path);
+	/* What is loaded: the evaluated subtree, plus the parent of its root. Every other org's parent
+	 * lies inside the subtree, so the rest of the parent's subtree (for a city: the province) is
+	 * never read. */
+	dj_scope_set_path(&ev, eval_prefix ? eval_prefix : root_path);
 	/* Whole years around the range, so quarter and year periods see every month. */
 	struct dj_date base = { q->from.y, 1, 1 }, end = { q->to.y, 12, 31 };
 	if (month_index(base, end) >= MAXM)
 		return DJ_ERR_INVALID;
 	const int nm = month_index(base, end) + 1; /* months counted per org and type */
 	memset(&map, 0, sizeof(map));
-	/* CASE evaluates lazily: a 党小组 has no committee (its csize and term_start are never read),
-	 * and a branch whose own members answer needs no second probe for group members. */
-	rc = dj_db_prepare(x->c, "SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.kind, COALESCE(o.founded_on, ''),"
-				 " CASE WHEN o.kind = 'group' THEN 0 ELSE"
-				 " (SELECT COUNT(*) FROM committee_members cm JOIN committee_terms ct ON ct.id = cm.term_id"
-				 "  WHERE ct.org_id = o.id AND ct.ended_on IS NULL) END,"
-				 " CASE WHEN o.kind = 'group' THEN '' ELSE"
-				 " (SELECT COALESCE(MIN(ct.started_on), '') FROM committee_terms ct WHERE ct.org_id = o.id"
-				 "  AND ct.ended_on IS NULL) END,"
-				 " CASE WHEN EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active'"
-				 "  AND m.deleted_at IS NULL) THEN 1"
-				 " WHEN EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id AND m.status = 'active'"
-				 "  AND m.deleted_at IS NULL) THEN 1 ELSE 0 END"
-				 " FROM orgs o WHERE o.path >= ? AND o.path < ?"
-				 " AND o.kind IN ('branch', 'joint_branch', 'general_branch', 'group') ORDER BY o.path",
-			   &s);
-	if (rc)
+	if ((rc = dj_db_prepare(x->c, EORG_SELECT " AND o.path >= ? AND o.path < ? ORDER BY o.path", &s)))
 		return rc;
-	dj_stmt_bind_text(s, 1, sub.org_path);
-	dj_stmt_bind_text(s, 2, sub.path_hi);
-	while (dj_stmt_step(s) == DJ_ROW) {
-		if (!dj_stmt_int(s, 8))
-			continue; /* no members: nothing to hold */
-		if (norgs == cap) {
-			cap = cap ? cap * 2 : 256;
-			orgs = dj_realloc(orgs, cap * sizeof(*orgs));
-		}
-		struct eorg *o = &orgs[norgs++];
-		o->id = dj_stmt_int(s, 0);
-		o->parent_id = dj_stmt_int(s, 1);
-		o->path = dj_arena_strdup(x->a, dj_stmt_text(s, 2));
-		o->name = dj_arena_strdup(x->a, dj_stmt_text(s, 3));
-		o->kind = kind_name(x->a, dj_stmt_text(s, 4));
-		o->founded = text_or_empty(x->a, dj_stmt_text(s, 5));
-		o->csize = dj_stmt_int(s, 6);
-		o->term_start = text_or_empty(x->a, dj_stmt_text(s, 7));
-		o->cnt = NULL;
+	dj_stmt_bind_text(s, 1, ev.org_path);
+	dj_stmt_bind_text(s, 2, ev.path_hi);
+	load_eorgs(s, x->a, &orgs, &norgs, &cap);
+	if (parent_id) {
+		if ((rc = dj_db_prepare(x->c, EORG_SELECT " AND o.id = ?", &s)))
+			goto out;
+		dj_stmt_bind_int(s, 1, parent_id);
+		load_eorgs(s, x->a, &orgs, &norgs, &cap); /* not evaluated: its place in the list is moot */
 	}
-	dj_stmt_reset(s);
 	/* One id → index map for the parents, the meeting rows (and nothing quadratic in the subtree). */
 	ids = dj_malloc((norgs ? norgs : 1) * sizeof(*ids));
 	for (size_t i = 0; i < norgs; i++)
 		ids[i] = orgs[i].id;
 	idmap_build(&map, ids, norgs);
-	/* Counts of held meetings per org, type and month; parents too for MTG-3's theme-day option. */
+	/* Counts of held meetings per org, type and month: the subtree's, then the parent's own
+	 * (its rows carry its path). Rows are counted for the org they name. */
 	char from[11], to[11];
-	rc = dj_db_prepare(x->c, "SELECT org_id, type, held_on FROM meeting_types WHERE org_path >= ? AND org_path < ?"
-				 " AND held_on >= ? AND held_on <= ?", &s);
-	if (rc)
-		goto out;
-	struct dj_scope wide;
-	/* Parents of groups may sit just above the subtree root; include the root's parent path. */
-	dj_scope_set_path(&wide, sub.org_path);
-	dj_stmt_bind_text(s, 1, wide.org_path);
-	dj_stmt_bind_text(s, 2, wide.path_hi);
-	dj_stmt_bind_text(s, 3, dj_date_format(base, from));
-	dj_stmt_bind_text(s, 4, dj_date_format(end, to));
-	int64_t last_id = -1;
-	struct eorg *last = NULL;
-	while (dj_stmt_step(s) == DJ_ROW) {
-		int64_t oid = dj_stmt_int(s, 0);
-		const char *held = dj_stmt_text(s, 2);
-		int t = type_index(dj_stmt_text(s, 1));
-		struct dj_date d;
-		if (t < 0 || !held || dj_date_parse(held, strlen(held), &d))
-			continue;
-		if (oid != last_id) {
-			ptrdiff_t k = idmap_get(&map, oid);
-			last = k >= 0 ? &orgs[k] : NULL;
-			last_id = oid;
+	dj_date_format(base, from);
+	dj_date_format(end, to);
+	for (int pass = 0; pass < (parent_path ? 2 : 1); pass++) {
+		if (pass == 0)
+			rc = dj_db_prepare(x->c, "SELECT org_id, type, held_on FROM meeting_types WHERE org_path >= ? AND org_path < ?"
+						 " AND held_on >= ? AND held_on <= ?", &s);
+		else
+			rc = dj_db_prepare(x->c, "SELECT org_id, type, held_on FROM meeting_types WHERE org_path = ?"
+						 " AND held_on >= ? AND held_on <= ?", &s);
+		if (rc)
+			goto out;
+		int k = 1;
+		if (pass == 0) {
+			dj_stmt_bind_text(s, k++, ev.org_path);
+			dj_stmt_bind_text(s, k++, ev.path_hi);
+		} else {
+			dj_stmt_bind_text(s, k++, parent_path);
 		}
-		int m = month_index(base, d);
-		if (last && m >= 0 && m < nm) {
-			if (!last->cnt)
-				last->cnt = dj_arena_alloc(x->a, sizeof(int) * NT * (size_t)nm);
-			last->cnt[t * nm + m]++;
+		dj_stmt_bind_text(s, k++, from);
+		dj_stmt_bind_text(s, k, to);
+		int64_t last_id = -1;
+		struct eorg *last = NULL;
+		while (dj_stmt_step(s) == DJ_ROW) {
+			int64_t oid = dj_stmt_int(s, 0);
+			const char *held = dj_stmt_text(s, 2);
+			int t = type_index(dj_stmt_text(s, 1));
+			struct dj_date d;
+			if (t < 0 || !held || dj_date_parse(held, strlen(held), &d))
+				continue;
+			if (oid != last_id) {
+				ptrdiff_t ix = idmap_get(&map, oid);
+				last = ix >= 0 ? &orgs[ix] : NULL;
+				last_id = oid;
+			}
+			int m = month_index(base, d);
+			if (last && m >= 0 && m < nm) {
+				if (!last->cnt)
+					last->cnt = dj_arena_alloc(x->a, sizeof(int) * NT * (size_t)nm);
+				last->cnt[t * nm + m]++;
+			}
 		}
+		dj_stmt_reset(s);
 	}
-	dj_stmt_reset(s);
+	/* MTG-1's reminder horizon is read at the loaded root (the parent), as it always was. */
 	int64_t remind = q->remind_days > 0 ? q->remind_days : dj_rule_param_int(x->c, sub.org_path, "MTG-1", "remind_days");
 	/* MTG-5 🔶 and MTG-3 🔶 per org: the subtree's settings read once, resolved per path in memory. */
-	if ((rc = dj_rule_param_tab_load(x->c, sub.org_path, "MTG-5", "min_per_quarter", x->a, &lecture_tab)) ||
-	    (rc = dj_rule_param_tab_load(x->c, sub.org_path, "MTG-3", "theme_day_counts", x->a, &theme_tab)))
+	if ((rc = dj_rule_param_tab_load(x->c, ev.org_path, "MTG-5", "min_per_quarter", x->a, &lecture_tab)) ||
+	    (rc = dj_rule_param_tab_load(x->c, ev.org_path, "MTG-3", "theme_day_counts", x->a, &theme_tab)))
 		goto out;
 	/* The periods of each rule that overlap [from, to] and have begun, with their texts: the same
 	 * for every org, so worked out once here rather than per org. */
