@@ -1,6 +1,9 @@
 /* compliance.c — 三会一课 and other organizational life, checked against RULES.md §3.1: counts of
  * held meetings per org, type and month, compared with each rule's minimum per period. */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "dj/audit.h"
 #include "dj/codes.h"
@@ -59,13 +62,129 @@ dj_rc dj_rule_param_get(struct dj_db_conn *c, const char *org_path, const char *
 	return DJ_OK;
 }
 
-int64_t dj_rule_param_int(struct dj_db_conn *c, const char *path, const char *rule, const char *param)
+/* A parameter's text as an integer: at most 31 bytes of it, 0 when it does not parse. */
+static int64_t value_int(const char *value)
 {
 	char v[32];
 	int64_t x = 0;
-	dj_rule_param_get(c, path, rule, param, v, sizeof(v));
+	snprintf(v, sizeof(v), "%s", value ? value : "");
 	dj_parse_int_str(v, INT64_MIN, INT64_MAX, &x);
 	return x;
+}
+
+int64_t dj_rule_param_int(struct dj_db_conn *c, const char *path, const char *rule, const char *param)
+{
+	char v[32];
+	dj_rule_param_get(c, path, rule, param, v, sizeof(v));
+	return value_int(v);
+}
+
+struct dj_rule_param_row {
+	const char *path, *value;
+	size_t len;
+	int64_t ival; /* value_int(value), worked out once */
+};
+
+dj_rc dj_rule_param_tab_load(struct dj_db_conn *c, const char *subtree_path, const char *rule, const char *param,
+			     struct dj_arena *a, struct dj_rule_param_tab *out)
+{
+	const struct dj_rule_param_def *d = param_def(rule, param);
+	struct dj_scope sub;
+	struct dj_stmt *s;
+	size_t cap = 0;
+	memset(out, 0, sizeof(*out));
+	out->def = d ? d->def : "";
+	out->def_int = value_int(out->def);
+	dj_scope_set_path(&sub, subtree_path);
+	/* What dj_rule_param_get can pick for a path P inside the subtree: a setting whose path
+	 * prefixes P either prefixes the subtree's root too (ancestors, the root itself) or starts
+	 * with the root (the subtree's own). Per path only the newest (highest id) counts. */
+	dj_rc rc = dj_db_prepare(c, "SELECT org_path, value FROM rule_params WHERE rule = ? AND param = ?"
+				    " AND (substr(?, 1, length(org_path)) = org_path OR (org_path >= ? AND org_path < ?))"
+				    " ORDER BY org_path, id DESC",
+				 &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_text(s, 1, rule);
+	dj_stmt_bind_text(s, 2, param);
+	dj_stmt_bind_text(s, 3, sub.org_path);
+	dj_stmt_bind_text(s, 4, sub.org_path);
+	dj_stmt_bind_text(s, 5, sub.path_hi);
+	while (dj_stmt_step(s) == DJ_ROW) {
+		const char *path = dj_stmt_text(s, 0);
+		if (!path || (out->nrows && strcmp(out->rows[out->nrows - 1].path, path) == 0))
+			continue; /* an older setting of the same path */
+		if (out->nrows == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct dj_rule_param_row *r = dj_arena_alloc(a, cap * sizeof(*r));
+			if (out->nrows)
+				memcpy(r, out->rows, out->nrows * sizeof(*r));
+			out->rows = r;
+		}
+		struct dj_rule_param_row *r = &out->rows[out->nrows++];
+		r->path = dj_arena_strdup(a, path);
+		r->value = dj_arena_strdup(a, dj_stmt_text(s, 1));
+		r->len = strlen(path);
+		r->ival = value_int(r->value);
+	}
+	dj_stmt_reset(s);
+	/* The distinct lengths, longest first: a path is looked up once per length. */
+	out->lens = dj_arena_alloc(a, (out->nrows ? out->nrows : 1) * sizeof(*out->lens));
+	for (size_t i = 0; i < out->nrows; i++) {
+		size_t k = 0, n = out->rows[i].len;
+		while (k < out->nlens && out->lens[k] > n)
+			k++;
+		if (k < out->nlens && out->lens[k] == n)
+			continue;
+		memmove(&out->lens[k + 1], &out->lens[k], (out->nlens - k) * sizeof(*out->lens));
+		out->lens[k] = n;
+		out->nlens++;
+	}
+	return DJ_OK;
+}
+
+/* Order of a row's path against the first n bytes of key, as the query's ORDER BY (bytewise). */
+static int row_cmp(const struct dj_rule_param_row *r, const char *key, size_t n)
+{
+	int c = memcmp(r->path, key, r->len < n ? r->len : n);
+	if (c)
+		return c;
+	return r->len < n ? -1 : r->len > n;
+}
+
+/* The setting that applies to org_path, or NULL for the default. */
+static const struct dj_rule_param_row *tab_find(const struct dj_rule_param_tab *t, const char *org_path)
+{
+	size_t plen = strlen(org_path);
+	/* The longest prefix of org_path that has a setting: one binary search per length. */
+	for (size_t k = 0; k < t->nlens; k++) {
+		size_t n = t->lens[k], lo = 0, hi = t->nrows;
+		if (n > plen)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = row_cmp(&t->rows[mid], org_path, n);
+			if (c == 0)
+				return &t->rows[mid];
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return NULL;
+}
+
+const char *dj_rule_param_tab_get(const struct dj_rule_param_tab *t, const char *org_path)
+{
+	const struct dj_rule_param_row *r = tab_find(t, org_path);
+	return r ? r->value : t->def;
+}
+
+int64_t dj_rule_param_tab_int(const struct dj_rule_param_tab *t, const char *org_path)
+{
+	const struct dj_rule_param_row *r = tab_find(t, org_path);
+	return r ? r->ival : t->def_int;
 }
 
 dj_rc dj_rule_param_set(const struct dj_model_ctx *x, int64_t org_id, const char *rule, const char *param,
@@ -192,10 +311,93 @@ static const char *const type_codes[NT] = { "branch_congress", "committee", "gro
 
 struct eorg {
 	int64_t id, parent_id, csize;
-	char *path, *name, *kind, *founded, *term_start;
-	int (*cnt)[MAXM]; /* [NT][MAXM] */
+	const char *path, *name, *kind, *founded, *term_start;
+	int *cnt; /* [NT][nmonths] held meetings, allocated at the org's first one; NULL: none held */
 	int lecture_min, theme_counts;
 };
+
+/* ---- org id → index ------------------------------------------------------------------------------- */
+
+/* Ids of the orgs loaded for one request, mapped to their index in the caller's array. Org ids
+ * are dense (INTEGER PRIMARY KEY, rarely deleted), so a table over [lo, lo + span) is the usual
+ * form; a subtree whose ids are scattered uses a sorted copy and binary search instead. */
+struct idmap {
+	int64_t lo;
+	size_t span;
+	uint32_t *slot; /* dense: index + 1 per id - lo, 0 = not loaded */
+	struct idpair { int64_t id; uint32_t ix; } *pairs; /* sparse: sorted by id */
+	size_t n;
+};
+
+static int idpair_cmp(const void *a, const void *b)
+{
+	const struct idpair *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Map ids[0..n) (each id once) to 0..n-1. dj_malloc memory: idmap_release. */
+static void idmap_build(struct idmap *m, const int64_t *ids, size_t n)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	memset(m, 0, sizeof(*m));
+	m->n = n;
+	for (size_t i = 0; i < n; i++) {
+		lo = ids[i] < lo ? ids[i] : lo;
+		hi = ids[i] > hi ? ids[i] : hi;
+	}
+	if (n == 0)
+		return;
+	/* A dense table costs 4 bytes per id in the span: take it while that stays within ~4× the pairs. */
+	if ((uint64_t)hi - (uint64_t)lo < 4 * (uint64_t)n + 4096) {
+		m->lo = lo;
+		m->span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+		m->slot = dj_calloc(m->span, sizeof(*m->slot));
+		for (size_t i = 0; i < n; i++)
+			m->slot[ids[i] - lo] = (uint32_t)i + 1;
+		return;
+	}
+	m->pairs = dj_malloc(n * sizeof(*m->pairs));
+	for (size_t i = 0; i < n; i++) {
+		m->pairs[i].id = ids[i];
+		m->pairs[i].ix = (uint32_t)i;
+	}
+	qsort(m->pairs, n, sizeof(*m->pairs), idpair_cmp);
+}
+
+/* The index of id, or -1 when it was not loaded. */
+static ptrdiff_t idmap_get(const struct idmap *m, int64_t id)
+{
+	if (m->slot) {
+		if (id < m->lo || (uint64_t)id - (uint64_t)m->lo >= m->span)
+			return -1;
+		return (ptrdiff_t)m->slot[id - m->lo] - 1;
+	}
+	struct idpair key = { id, 0 }, *p = m->n ? bsearch(&key, m->pairs, m->n, sizeof(key), idpair_cmp) : NULL;
+	return p ? (ptrdiff_t)p->ix : -1;
+}
+
+static void idmap_release(struct idmap *m)
+{
+	dj_free(m->slot);
+	dj_free(m->pairs);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The kinds the evaluation loads, as static strings: one copy for every org of the subtree. */
+static const char *kind_name(struct dj_arena *a, const char *kind)
+{
+	static const char *const kinds[] = { "branch", "joint_branch", "general_branch", "group" };
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i], kind) == 0)
+			return kinds[i];
+	return dj_arena_strdup(a, kind ? kind : ""); /* the query selects only those kinds: not reached */
+}
+
+/* An arena copy of a date column, or the shared "" when it is empty (most orgs). */
+static const char *text_or_empty(struct dj_arena *a, const char *s)
+{
+	return s && s[0] ? dj_arena_strdup(a, s) : "";
+}
 
 struct period {
 	int kind; /* 0 month, 1 quarter, 2 year */
@@ -215,12 +417,14 @@ static int month_index(struct dj_date base, struct dj_date d)
 	return (d.y - base.y) * 12 + (d.m - base.m);
 }
 
-static int sum(const struct eorg *o, int t, struct dj_date base, struct period p)
+static int sum(const struct eorg *o, int nm, int t, struct dj_date base, struct period p)
 {
 	int n = 0;
+	if (!o->cnt)
+		return 0; /* no meeting held in the range */
 	for (int m = month_index(base, p.from); m <= month_index(base, p.to); m++)
-		if (m >= 0 && m < MAXM)
-			n += o->cnt[t][m];
+		if (m >= 0 && m < nm)
+			n += o->cnt[t * nm + m];
 	return n;
 }
 
@@ -270,12 +474,58 @@ static bool applies(const struct rule_check *rc, const struct eorg *o)
 
 static const char SRC[] = "《中国共产党支部工作条例（试行）》（2018）";
 
+/* The columns of an evaluated org. CASE evaluates lazily: a 党小组 has no committee (its csize and
+ * term_start are never read), and a branch whose own members answer needs no second probe for
+ * group members. The last column says whether it has active members at all. */
+#define EORG_SELECT                                                                                                  \
+	"SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.kind, COALESCE(o.founded_on, ''),"                    \
+	" CASE WHEN o.kind = 'group' THEN 0 ELSE"                                                                       \
+	" (SELECT COUNT(*) FROM committee_members cm JOIN committee_terms ct ON ct.id = cm.term_id"                      \
+	"  WHERE ct.org_id = o.id AND ct.ended_on IS NULL) END,"                                                        \
+	" CASE WHEN o.kind = 'group' THEN '' ELSE"                                                                      \
+	" (SELECT COALESCE(MIN(ct.started_on), '') FROM committee_terms ct WHERE ct.org_id = o.id"                      \
+	"  AND ct.ended_on IS NULL) END,"                                                                               \
+	" CASE WHEN EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active'"                      \
+	"  AND m.deleted_at IS NULL) THEN 1"                                                                            \
+	" WHEN EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id AND m.status = 'active'"                   \
+	"  AND m.deleted_at IS NULL) THEN 1 ELSE 0 END"                                                                 \
+	" FROM orgs o WHERE o.kind IN ('branch', 'joint_branch', 'general_branch', 'group')"
+
+/* Append the orgs s yields that have members to *orgs (strings in a). */
+static void load_eorgs(struct dj_stmt *s, struct dj_arena *a, struct eorg **orgs, size_t *norgs, size_t *cap)
+{
+	while (dj_stmt_step(s) == DJ_ROW) {
+		if (!dj_stmt_int(s, 8))
+			continue; /* no members: nothing to hold */
+		if (*norgs == *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*orgs = dj_realloc(*orgs, *cap * sizeof(**orgs));
+		}
+		struct eorg *o = &(*orgs)[(*norgs)++];
+		o->id = dj_stmt_int(s, 0);
+		o->parent_id = dj_stmt_int(s, 1);
+		o->path = dj_arena_strdup(a, dj_stmt_text(s, 2));
+		o->name = dj_arena_strdup(a, dj_stmt_text(s, 3));
+		o->kind = kind_name(a, dj_stmt_text(s, 4));
+		o->founded = text_or_empty(a, dj_stmt_text(s, 5));
+		o->csize = dj_stmt_int(s, 6);
+		o->term_start = text_or_empty(a, dj_stmt_text(s, 7));
+		o->cnt = NULL;
+		o->lecture_min = o->theme_counts = 0;
+	}
+	dj_stmt_reset(s);
+}
+
 dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_compliance_query *q, struct dj_date today,
 			 dj_finding_fn fn, void *arg)
 {
-	struct dj_scope sub;
+	struct dj_scope sub, ev;
 	struct dj_stmt *s;
 	struct eorg *orgs = NULL;
+	int64_t *ids = NULL, parent_id = 0;
+	const char *parent_path = NULL;
+	struct idmap map;
+	struct dj_rule_param_tab lecture_tab, theme_tab;
 	size_t norgs = 0, cap = 0;
 	dj_rc rc;
 	const char *root_path = x->sc->org_path, *eval_prefix = NULL;
@@ -285,99 +535,132 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 			return rc;
 		root_path = o.path;
 		eval_prefix = o.path;
-		/* Load the parent's subtree too (MTG-3's theme-day option reads the parent branch),
-		 * and evaluate only the org (and its subtree) below. */
-		if (o.parent_id && dj_org_get(x->c, x->sc, o.parent_id, x->a, &parent) == DJ_OK)
+		/* The parent counts too (MTG-3's theme-day option reads a group's parent branch); only
+		 * the org (and its subtree) below is evaluated. */
+		if (o.parent_id && dj_org_get(x->c, x->sc, o.parent_id, x->a, &parent) == DJ_OK) {
 			root_path = parent.path;
+			parent_id = parent.id;
+			parent_path = parent.path;
+		}
 	}
 	dj_scope_set_path(&sub, root_path);
+	/* What is loaded: the evaluated subtree, plus the parent of its root. Every other org's parent
+	 * lies inside the subtree, so the rest of the parent's subtree (for a city: the province) is
+	 * never read. */
+	dj_scope_set_path(&ev, eval_prefix ? eval_prefix : root_path);
 	/* Whole years around the range, so quarter and year periods see every month. */
 	struct dj_date base = { q->from.y, 1, 1 }, end = { q->to.y, 12, 31 };
 	if (month_index(base, end) >= MAXM)
 		return DJ_ERR_INVALID;
-	rc = dj_db_prepare(x->c, "SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.kind, COALESCE(o.founded_on, ''),"
-				 " (SELECT COUNT(*) FROM committee_members cm JOIN committee_terms ct ON ct.id = cm.term_id"
-				 "  WHERE ct.org_id = o.id AND ct.ended_on IS NULL),"
-				 " (SELECT COALESCE(MIN(ct.started_on), '') FROM committee_terms ct WHERE ct.org_id = o.id"
-				 "  AND ct.ended_on IS NULL),"
-				 " EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active' AND m.deleted_at IS NULL)"
-				 " OR EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id AND m.status = 'active'"
-				 "  AND m.deleted_at IS NULL)"
-				 " FROM orgs o WHERE o.path >= ? AND o.path < ?"
-				 " AND o.kind IN ('branch', 'joint_branch', 'general_branch', 'group') ORDER BY o.path",
-			   &s);
-	if (rc)
+	const int nm = month_index(base, end) + 1; /* months counted per org and type */
+	memset(&map, 0, sizeof(map));
+	if ((rc = dj_db_prepare(x->c, EORG_SELECT " AND o.path >= ? AND o.path < ? ORDER BY o.path", &s)))
 		return rc;
-	dj_stmt_bind_text(s, 1, sub.org_path);
-	dj_stmt_bind_text(s, 2, sub.path_hi);
-	while (dj_stmt_step(s) == DJ_ROW) {
-		if (!dj_stmt_int(s, 8))
-			continue; /* no members: nothing to hold */
-		if (norgs == cap) {
-			cap = cap ? cap * 2 : 256;
-			orgs = dj_realloc(orgs, cap * sizeof(*orgs));
-		}
-		struct eorg *o = &orgs[norgs++];
-		o->id = dj_stmt_int(s, 0);
-		o->parent_id = dj_stmt_int(s, 1);
-		o->path = dj_arena_strdup(x->a, dj_stmt_text(s, 2));
-		o->name = dj_arena_strdup(x->a, dj_stmt_text(s, 3));
-		o->kind = dj_arena_strdup(x->a, dj_stmt_text(s, 4));
-		o->founded = dj_arena_strdup(x->a, dj_stmt_text(s, 5));
-		o->csize = dj_stmt_int(s, 6);
-		o->term_start = dj_arena_strdup(x->a, dj_stmt_text(s, 7));
-		o->cnt = dj_arena_alloc(x->a, sizeof(int) * NT * MAXM);
+	dj_stmt_bind_text(s, 1, ev.org_path);
+	dj_stmt_bind_text(s, 2, ev.path_hi);
+	load_eorgs(s, x->a, &orgs, &norgs, &cap);
+	if (parent_id) {
+		if ((rc = dj_db_prepare(x->c, EORG_SELECT " AND o.id = ?", &s)))
+			goto out;
+		dj_stmt_bind_int(s, 1, parent_id);
+		load_eorgs(s, x->a, &orgs, &norgs, &cap); /* not evaluated: its place in the list is moot */
 	}
-	dj_stmt_reset(s);
-	/* Counts of held meetings per org, type and month; parents too for MTG-3's theme-day option. */
+	/* One id → index map for the parents, the meeting rows (and nothing quadratic in the subtree). */
+	ids = dj_malloc((norgs ? norgs : 1) * sizeof(*ids));
+	for (size_t i = 0; i < norgs; i++)
+		ids[i] = orgs[i].id;
+	idmap_build(&map, ids, norgs);
+	/* Counts of held meetings per org, type and month: the subtree's, then the parent's own
+	 * (its rows carry its path). Rows are counted for the org they name. */
 	char from[11], to[11];
-	rc = dj_db_prepare(x->c, "SELECT org_id, type, held_on FROM meeting_types WHERE org_path >= ? AND org_path < ?"
-				 " AND held_on >= ? AND held_on <= ?", &s);
-	if (rc)
-		goto out;
-	struct dj_scope wide;
-	/* Parents of groups may sit just above the subtree root; include the root's parent path. */
-	dj_scope_set_path(&wide, sub.org_path);
-	dj_stmt_bind_text(s, 1, wide.org_path);
-	dj_stmt_bind_text(s, 2, wide.path_hi);
-	dj_stmt_bind_text(s, 3, dj_date_format(base, from));
-	dj_stmt_bind_text(s, 4, dj_date_format(end, to));
-	int64_t last_id = -1;
-	struct eorg *last = NULL;
-	while (dj_stmt_step(s) == DJ_ROW) {
-		int64_t oid = dj_stmt_int(s, 0);
-		const char *held = dj_stmt_text(s, 2);
-		int t = type_index(dj_stmt_text(s, 1));
-		struct dj_date d;
-		if (t < 0 || !held || dj_date_parse(held, strlen(held), &d))
-			continue;
-		if (oid != last_id) {
-			last = NULL;
-			for (size_t i = 0; i < norgs; i++)
-				if (orgs[i].id == oid) {
-					last = &orgs[i];
-					break;
-				}
-			last_id = oid;
+	dj_date_format(base, from);
+	dj_date_format(end, to);
+	for (int pass = 0; pass < (parent_path ? 2 : 1); pass++) {
+		if (pass == 0)
+			rc = dj_db_prepare(x->c, "SELECT org_id, type, held_on FROM meeting_types WHERE org_path >= ? AND org_path < ?"
+						 " AND held_on >= ? AND held_on <= ?", &s);
+		else
+			rc = dj_db_prepare(x->c, "SELECT org_id, type, held_on FROM meeting_types WHERE org_path = ?"
+						 " AND held_on >= ? AND held_on <= ?", &s);
+		if (rc)
+			goto out;
+		int k = 1;
+		if (pass == 0) {
+			dj_stmt_bind_text(s, k++, ev.org_path);
+			dj_stmt_bind_text(s, k++, ev.path_hi);
+		} else {
+			dj_stmt_bind_text(s, k++, parent_path);
 		}
-		int m = month_index(base, d);
-		if (last && m >= 0 && m < MAXM)
-			last->cnt[t][m]++;
+		dj_stmt_bind_text(s, k++, from);
+		dj_stmt_bind_text(s, k, to);
+		int64_t last_id = -1;
+		struct eorg *last = NULL;
+		while (dj_stmt_step(s) == DJ_ROW) {
+			int64_t oid = dj_stmt_int(s, 0);
+			const char *held = dj_stmt_text(s, 2);
+			int t = type_index(dj_stmt_text(s, 1));
+			struct dj_date d;
+			if (t < 0 || !held || dj_date_parse(held, strlen(held), &d))
+				continue;
+			if (oid != last_id) {
+				ptrdiff_t ix = idmap_get(&map, oid);
+				last = ix >= 0 ? &orgs[ix] : NULL;
+				last_id = oid;
+			}
+			int m = month_index(base, d);
+			if (last && m >= 0 && m < nm) {
+				if (!last->cnt)
+					last->cnt = dj_arena_alloc(x->a, sizeof(int) * NT * (size_t)nm);
+				last->cnt[t * nm + m]++;
+			}
+		}
+		dj_stmt_reset(s);
 	}
-	dj_stmt_reset(s);
+	/* MTG-1's reminder horizon is read at the loaded root (the parent), as it always was. */
 	int64_t remind = q->remind_days > 0 ? q->remind_days : dj_rule_param_int(x->c, sub.org_path, "MTG-1", "remind_days");
+	/* MTG-5 🔶 and MTG-3 🔶 per org: the subtree's settings read once, resolved per path in memory. */
+	if ((rc = dj_rule_param_tab_load(x->c, ev.org_path, "MTG-5", "min_per_quarter", x->a, &lecture_tab)) ||
+	    (rc = dj_rule_param_tab_load(x->c, ev.org_path, "MTG-3", "theme_day_counts", x->a, &theme_tab)))
+		goto out;
+	/* The periods of each rule that overlap [from, to] and have begun, with their texts: the same
+	 * for every org, so worked out once here rather than per org. */
+	struct pinfo {
+		struct period p;
+		char pend[11], pn[40], key[12];
+		bool past;
+		int64_t left;
+	} *per[sizeof(checks) / sizeof(checks[0])];
+	size_t nper[sizeof(checks) / sizeof(checks[0])];
+	for (size_t c = 0; c < sizeof(checks) / sizeof(checks[0]); c++) {
+		const struct rule_check *ck = &checks[c];
+		int step = ck->period == 0 ? 1 : ck->period == 1 ? 3 : 12;
+		struct dj_date p0 = { q->from.y, ck->period == 0 ? q->from.m : ck->period == 1 ? (dj_date_quarter(q->from) - 1) * 3 + 1 : 1, 1 };
+		per[c] = dj_arena_alloc(x->a, sizeof(*per[c]) * (MAXM + 1));
+		nper[c] = 0;
+		for (struct dj_date ps = p0; dj_date_cmp(ps, q->to) <= 0 && nper[c] <= MAXM; ps = dj_date_add_months(ps, step)) {
+			struct pinfo *pi = &per[c][nper[c]];
+			pi->p = (struct period){ ck->period, ps, dj_date_add_days(dj_date_add_months(ps, step), -1) };
+			if (dj_date_cmp(pi->p.from, today) > 0)
+				break; /* future */
+			dj_date_format(pi->p.to, pi->pend);
+			period_name(pi->p, pi->pn, sizeof(pi->pn), pi->key, sizeof(pi->key));
+			pi->past = dj_date_cmp(pi->p.to, today) < 0;
+			pi->left = dj_date_to_days(pi->p.to) - dj_date_to_days(today);
+			nper[c]++;
+		}
+	}
 	for (size_t i = 0; i < norgs && !rc; i++) {
 		struct eorg *o = &orgs[i];
 		if (!q->subtree && o->id != q->org_id)
 			continue;
 		if (eval_prefix && strncmp(o->path, eval_prefix, strlen(eval_prefix)) != 0)
 			continue;
-		o->lecture_min = (int)dj_rule_param_int(x->c, o->path, "MTG-5", "min_per_quarter");
-		o->theme_counts = (int)dj_rule_param_int(x->c, o->path, "MTG-3", "theme_day_counts");
-		const struct eorg *parent = NULL;
-		for (size_t k = 0; k < norgs; k++)
-			if (orgs[k].id == o->parent_id)
-				parent = &orgs[k];
+		if (q->on_org && (rc = q->on_org(arg, o->id, o->path)))
+			break;
+		o->lecture_min = (int)dj_rule_param_tab_int(&lecture_tab, o->path);
+		o->theme_counts = (int)dj_rule_param_tab_int(&theme_tab, o->path);
+		ptrdiff_t pk = idmap_get(&map, o->parent_id);
+		const struct eorg *parent = pk >= 0 ? &orgs[pk] : NULL;
 		for (size_t c = 0; c < sizeof(checks) / sizeof(checks[0]) && !rc; c++) {
 			const struct rule_check *ck = &checks[c];
 			if (q->rule && strcmp(q->rule, ck->rule) != 0)
@@ -387,49 +670,45 @@ dj_rc dj_compliance_eval(const struct dj_model_ctx *x, const struct dj_complianc
 			int need = ck->type == T_LECTURE ? o->lecture_min : 1;
 			if (need <= 0)
 				continue;
-			/* Walk the periods of this rule's length that overlap [from, to]. */
-			int step = ck->period == 0 ? 1 : ck->period == 1 ? 3 : 12;
-			struct dj_date p0 = { q->from.y, ck->period == 0 ? q->from.m : ck->period == 1 ? (dj_date_quarter(q->from) - 1) * 3 + 1 : 1, 1 };
-			for (struct dj_date ps = p0; dj_date_cmp(ps, q->to) <= 0; ps = dj_date_add_months(ps, step)) {
-				struct period p = { ck->period, ps, dj_date_add_days(dj_date_add_months(ps, step), -1) };
-				if (dj_date_cmp(p.from, today) > 0)
-					break; /* future */
-				char pend[11];
-				dj_date_format(p.to, pend);
-				if (o->founded[0] && strcmp(o->founded, pend) > 0)
+			for (size_t k = 0; k < nper[c]; k++) {
+				const struct pinfo *pi = &per[c][k];
+				if (o->founded[0] && strcmp(o->founded, pi->pend) > 0)
 					continue; /* the org did not exist yet */
-				if (ck->type == T_COMMITTEE && o->term_start[0] && strcmp(o->term_start, pend) > 0)
+				if (ck->type == T_COMMITTEE && o->term_start[0] && strcmp(o->term_start, pi->pend) > 0)
 					continue; /* no committee yet in that month */
-				int n = sum(o, ck->type, base, p);
+				int n = sum(o, nm, ck->type, base, pi->p);
 				if (ck->type == T_GROUP && o->theme_counts && parent)
-					n += sum(parent, T_THEME, base, p); /* MTG-3 🔶 option */
+					n += sum(parent, nm, T_THEME, base, pi->p); /* MTG-3 🔶 option */
 				if (n >= need)
 					continue;
-				bool past = dj_date_cmp(p.to, today) < 0;
-				int64_t left = dj_date_to_days(p.to) - dj_date_to_days(today);
-				if (!past && left > remind)
+				if (!pi->past && pi->left > remind)
 					continue;
-				enum dj_severity sev = past ? DJ_SEV_ERROR : DJ_SEV_WARNING;
+				enum dj_severity sev = pi->past ? DJ_SEV_ERROR : DJ_SEV_WARNING;
 				if (q->min_severity >= 0 && (int)sev < q->min_severity)
 					continue;
-				char pn[40], key[12], msg[300], freq[64];
-				period_name(p, pn, sizeof(pn), key, sizeof(key));
-				if (ck->type == T_LECTURE)
-					snprintf(freq, sizeof(freq), "本地规定每季度至少%d次", need);
-				else
-					snprintf(freq, sizeof(freq), "%s", ck->freq);
-				if (past && n == 0)
-					snprintf(msg, sizeof(msg), "%s未召开%s（%s：%s）", pn, ck->what, ck->rule, freq);
-				else if (past)
-					snprintf(msg, sizeof(msg), "%s%s %d 次，少于规定（%s：%s）", pn, ck->what, n, ck->rule, freq);
-				else
-					snprintf(msg, sizeof(msg), "%s尚未召开%s，请于 %s 前完成（%s：%s）", pn, ck->what, pend, ck->rule, freq);
-				struct dj_finding f = { ck->rule, sev, msg, o->id, 0, key, pend, SRC, "branch-2018" };
+				char msg[300], freq[64];
+				struct dj_finding f = { ck->rule, sev, NULL, o->id, 0, pi->key, pi->pend, SRC, "branch-2018" };
+				if (!q->no_message) {
+					if (ck->type == T_LECTURE)
+						snprintf(freq, sizeof(freq), "本地规定每季度至少%d次", need);
+					else
+						snprintf(freq, sizeof(freq), "%s", ck->freq);
+					if (pi->past && n == 0)
+						snprintf(msg, sizeof(msg), "%s未召开%s（%s：%s）", pi->pn, ck->what, ck->rule, freq);
+					else if (pi->past)
+						snprintf(msg, sizeof(msg), "%s%s %d 次，少于规定（%s：%s）", pi->pn, ck->what, n, ck->rule, freq);
+					else
+						snprintf(msg, sizeof(msg), "%s尚未召开%s，请于 %s 前完成（%s：%s）", pi->pn, ck->what, pi->pend,
+							 ck->rule, freq);
+					f.message = msg;
+				}
 				rc = fn(arg, &f, o->name);
 			}
 		}
 	}
 out:
+	idmap_release(&map);
+	dj_free(ids);
 	dj_free(orgs);
 	return rc;
 }
@@ -450,22 +729,46 @@ struct dash {
 	size_t nrows;
 	struct { int64_t org_id; const char *name; int errors; } worst[256];
 	size_t nworst;
-	/* per evaluated org and month: 2 error, 1 warning */
-	struct { int64_t org_id; const char *path; unsigned char m[12]; } *marks;
+	/* per evaluated org and month: 2 error, 1 warning; worst: its entry there + 1 (0 none) */
+	struct { int64_t org_id; const char *path; unsigned char m[12]; int worst; } *marks;
 	size_t nmarks, capmarks;
 	struct dj_arena *a;
 	int year;
 };
 
+/* A dashboard row by path, for finding the row of an evaluated org. */
+struct row_key {
+	const char *path;
+	size_t len, row;
+};
+
+static int row_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct row_key *)a)->path, ((const struct row_key *)b)->path);
+}
+
+/* Each evaluated org gets a mark (months with errors and warnings), in the order evaluated. */
+static dj_rc on_org(void *arg, int64_t org_id, const char *org_path)
+{
+	struct dash *d = arg;
+	if (d->nmarks == d->capmarks) {
+		d->capmarks = d->capmarks ? d->capmarks * 2 : 512;
+		d->marks = dj_realloc(d->marks, d->capmarks * sizeof(*d->marks));
+	}
+	memset(&d->marks[d->nmarks], 0, sizeof(d->marks[0]));
+	d->marks[d->nmarks].org_id = org_id;
+	d->marks[d->nmarks].path = org_path; /* the evaluation's arena copy */
+	d->nmarks++;
+	return DJ_OK;
+}
+
 static dj_rc on_finding(void *arg, const struct dj_finding *f, const char *org_name)
 {
 	struct dash *d = arg;
-	size_t i;
-	for (i = 0; i < d->nmarks; i++)
-		if (d->marks[i].org_id == f->org_id)
-			break;
-	if (i == d->nmarks)
+	/* Findings come right after their org's on_org: its mark is the last one. */
+	if (d->nmarks == 0 || d->marks[d->nmarks - 1].org_id != f->org_id)
 		return DJ_OK; /* not an evaluated org (cannot happen) */
+	size_t i = d->nmarks - 1;
 	int month = 12;
 	if (f->due_on && strlen(f->due_on) >= 7)
 		month = (f->due_on[5] - '0') * 10 + (f->due_on[6] - '0');
@@ -475,15 +778,14 @@ static dj_rc on_finding(void *arg, const struct dj_finding *f, const char *org_n
 	if (d->marks[i].m[month - 1] < v)
 		d->marks[i].m[month - 1] = v;
 	if (f->severity == DJ_SEV_ERROR) {
-		size_t k;
-		for (k = 0; k < d->nworst; k++)
-			if (d->worst[k].org_id == f->org_id)
-				break;
+		/* The first 256 orgs with an error are ranked (the mark remembers each one's entry). */
+		size_t k = d->marks[i].worst ? (size_t)d->marks[i].worst - 1 : d->nworst;
 		if (k == d->nworst && d->nworst < 256) {
 			d->worst[k].org_id = f->org_id;
 			d->worst[k].name = dj_arena_strdup(d->a, org_name);
 			d->worst[k].errors = 0;
 			d->nworst++;
+			d->marks[i].worst = (int)k + 1;
 		}
 		if (k < d->nworst)
 			d->worst[k].errors++;
@@ -497,7 +799,6 @@ dj_rc dj_compliance_dashboard(const struct dj_model_ctx *x, int64_t org_id, int 
 	struct dj_org o, *kids;
 	int64_t nk, total;
 	struct dash d;
-	struct dj_stmt *s;
 	memset(&d, 0, sizeof(d));
 	d.a = x->a;
 	d.year = year;
@@ -523,39 +824,46 @@ dj_rc dj_compliance_dashboard(const struct dj_model_ctx *x, int64_t org_id, int 
 		d.rows[i].kind = kids[i].kind;
 		d.nrows++;
 	}
-	/* The evaluated orgs of the subtree (same selection as the evaluation). */
-	struct dj_scope sub;
-	dj_scope_set_path(&sub, o.path);
-	rc = dj_db_prepare(x->c, "SELECT o.id, o.path FROM orgs o WHERE o.path >= ? AND o.path < ?"
-				 " AND o.kind IN ('branch', 'joint_branch', 'general_branch', 'group')"
-				 " AND (EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id AND m.status = 'active'"
-				 " AND m.deleted_at IS NULL) OR EXISTS (SELECT 1 FROM members m WHERE m.party_group_id = o.id"
-				 " AND m.status = 'active' AND m.deleted_at IS NULL))", &s);
-	if (rc)
-		return rc;
-	dj_stmt_bind_text(s, 1, sub.org_path);
-	dj_stmt_bind_text(s, 2, sub.path_hi);
-	while (dj_stmt_step(s) == DJ_ROW) {
-		if (d.nmarks == d.capmarks) {
-			d.capmarks = d.capmarks ? d.capmarks * 2 : 512;
-			d.marks = dj_realloc(d.marks, d.capmarks * sizeof(*d.marks));
-		}
-		memset(&d.marks[d.nmarks], 0, sizeof(d.marks[0]));
-		d.marks[d.nmarks].org_id = dj_stmt_int(s, 0);
-		d.marks[d.nmarks].path = dj_arena_strdup(x->a, dj_stmt_text(s, 1));
-		d.nmarks++;
-	}
-	dj_stmt_reset(s);
-	struct dj_compliance_query q = { org_id, true, { year, 1, 1 }, { year, 12, 31 }, NULL, -1, 0 };
+	/* The evaluation reports the orgs it evaluates (branches and groups with members) as marks. */
+	struct dj_compliance_query q = { org_id, true, { year, 1, 1 }, { year, 12, 31 }, NULL, -1, 0, true, on_org };
 	rc = dj_compliance_eval(x, &q, today, on_finding, &d);
 	if (rc)
 		goto out;
+	/* Each evaluated org counts for the rows whose path prefixes its own. Rows are siblings (or the
+	 * org alone), so none prefixes another and the one row that can match is the greatest path
+	 * not after the org's: a binary search over the rows by path instead of a scan. */
+	struct row_key *rk = dj_arena_alloc(x->a, sizeof(*rk) * d.nrows);
+	for (size_t r = 0; r < d.nrows; r++) {
+		rk[r].path = d.rows[r].path;
+		rk[r].len = strlen(d.rows[r].path);
+		rk[r].row = r;
+	}
+	qsort(rk, d.nrows, sizeof(*rk), row_key_cmp);
+	bool nested = false; /* some row prefixes another (not expected): scan every row then */
+	for (size_t r = 1; r < d.nrows; r++)
+		nested |= strncmp(rk[r].path, rk[r - 1].path, rk[r - 1].len) == 0;
 	int last_month = year < today.y ? 12 : year > today.y ? 0 : today.m;
 	int64_t ok_cells = 0, all_cells = 0;
 	for (size_t i = 0; i < d.nmarks; i++) {
-		for (size_t r = 0; r < d.nrows; r++) {
-			if (strncmp(d.marks[i].path, d.rows[r].path, strlen(d.rows[r].path)) != 0)
+		size_t lo = 0, hi = d.nrows;
+		if (!nested) {
+			/* The first row whose path sorts after the mark's; the candidate is just before it. */
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (strcmp(rk[mid].path, d.marks[i].path) <= 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			hi = lo;
+			lo = lo ? lo - 1 : 0;
+		} else {
+			lo = 0;
+		}
+		for (size_t j = lo; j < hi; j++) {
+			if (strncmp(d.marks[i].path, rk[j].path, rk[j].len) != 0)
 				continue;
+			size_t r = rk[j].row;
 			d.rows[r].branches++;
 			for (int m = 0; m < 12; m++) {
 				if (d.marks[i].m[m] == 2) {

@@ -689,3 +689,57 @@ t('GET /api/v1/rules lists the meeting and vote rules with their sources; `dangj
   assert.match(out.stdout, /依据：《中国共产党支部工作条例（试行）》/)
   assert.equal(out.stdout.match(/^\S+\s+\S+\s+\S+ /gm).length, r.body.total, 'one entry per registered rule')
 })
+
+// ---- parameters resolved per org in one evaluation ---------------------------------------------------------
+
+t('parameters per org in one evaluation: siblings with different settings, a setting above the subtree, the dashboard', async () => {
+  // A fresh township: T3 → B3a, B3b (branches, one member each, no meetings) and GB3 (党总支) → B3c.
+  const T3 = await mkOrg(srv.rootId, '合规测试三镇党委', 'committee')
+  const B3a = await mkOrg(T3, '合规测试三镇甲支部')
+  const B3b = await mkOrg(T3, '合规测试三镇乙支部')
+  const GB3 = await mkOrg(T3, '合规测试三镇党总支', 'general_branch')
+  const B3c = await mkOrg(GB3, '合规测试三镇丙支部')
+  for (const b of [B3a, B3b, B3c]) await mkMember(b, `三镇党员${b}`)
+  await setParam(T3, 'MTG-5', 'min_per_quarter', 2, '三镇规定')
+  await setParam(B3b, 'MTG-5', 'min_per_quarter', 0, '乙支部不作要求')
+  const lastq = async (qs) => (await findings(`${qs}&rule=MTG-5&from=${FROM}`)).filter((f) => f.period === LASTQ.key)
+  const text = (n) => `${LASTQ.name}未召开党课（MTG-5：本地规定每季度至少${n}次）`
+  // one township-wide evaluation: each branch with its own effective minimum
+  let f = await lastq(`org_id=${T3}`)
+  assert.deepEqual(f.map((x) => [x.org_id, x.message]).sort(), [[B3a, text(2)], [B3c, text(2)]].sort())
+  // the 党总支's own setting applies to the branch below it only
+  await setParam(GB3, 'MTG-5', 'min_per_quarter', 3)
+  f = await lastq(`org_id=${T3}`)
+  assert.deepEqual(f.map((x) => [x.org_id, x.message]).sort(), [[B3a, text(2)], [B3c, text(3)]].sort())
+  // evaluated from B3c itself (the loaded subtree is GB3's): the township's setting above it still counts…
+  await setParam(GB3, 'MTG-5', 'min_per_quarter', 1)
+  await setParam(T3, 'MTG-5', 'min_per_quarter', 4)
+  f = await lastq(`org_id=${B3c}`)
+  assert.deepEqual(f.map((x) => x.message), [text(1)], 'GB3 is nearer than T3')
+  assert.deepEqual((await lastq(`org_id=${B3a}&subtree=0`)).map((x) => x.message), [text(4)], 'T3 newest setting')
+  // …and one set on the root, above every loaded org, reaches B3b once its own setting is gone
+  await setParam(srv.rootId, 'MTG-5', 'min_per_quarter', 5)
+  await setParam(B3b, 'MTG-5', 'min_per_quarter', 2)
+  f = await lastq(`org_id=${T3}`)
+  assert.deepEqual(f.map((x) => [x.org_id, x.message]).sort(), [[B3a, text(4)], [B3b, text(2)], [B3c, text(1)]].sort())
+  // the dashboard evaluates with the same per-org values: B3a and B3b differ only in MTG-5 errors
+  await setParam(B3b, 'MTG-5', 'min_per_quarter', 0)
+  const year = LASTQ.y
+  const mtg5Errors = (await findings(`org_id=${B3a}&subtree=0&rule=MTG-5&severity=error&from=${year}-01-01&to=${year}-12-31`))
+    .length
+  assert.ok(mtg5Errors >= 1, 'B3a has past quarters without 党课')
+  const d = await dashboard(T3, year)
+  const row = (id) => d.rows.find((r) => r.org_id === id)
+  assert.deepEqual(d.rows.map((r) => r.org_id).sort((a, b) => a - b), [B3a, B3b, GB3].sort((a, b) => a - b))
+  assert.equal(d.orgs_evaluated, 3, 'the three branches (the 党总支 has no members of its own)')
+  assert.deepEqual([row(B3a).orgs_evaluated, row(B3b).orgs_evaluated, row(GB3).orgs_evaluated], [1, 1, 1])
+  // (a row's errors count months with an error; worst counts error findings)
+  assert.equal(row(B3a).errors, row(B3b).errors, 'every past month already has an MTG-6 error')
+  const worst = Object.fromEntries(d.worst.map((w) => [w.org_id, w.errors]))
+  assert.equal(worst[B3a] - worst[B3b], mtg5Errors, JSON.stringify(d.worst))
+  // the root's dashboard counts the township the same way
+  const r = (await dashboard(srv.rootId, year)).rows.find((x) => x.org_id === T3)
+  assert.equal(r.orgs_evaluated, 3)
+  assert.equal(r.errors, d.rows.reduce((n, x) => n + x.errors, 0))
+  await setParam(srv.rootId, 'MTG-5', 'min_per_quarter', 1, '恢复默认')
+})
