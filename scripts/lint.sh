@@ -28,7 +28,7 @@ cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability --inl
   --suppress=missingIncludeSystem --suppress=unknownMacro --suppress=ctuuninitvar \
   --suppress=memleak:lib/core/alloc.c -Iinclude lib src || status=1
 echo "== clang-tidy"
-CFLAGS="-std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags libmicrohttpd jansson sqlite3 libsodium inih libzip expat xlsxwriter pangocairo libqrencode 2>/dev/null)"
+CFLAGS="-std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags libmicrohttpd jansson sqlite3 libpq libsodium inih libzip expat xlsxwriter pangocairo libqrencode 2>/dev/null)"
 # Checks kept: the analyzer's memory, null and uninitialized-value findings and bugprone-*;
 # dropped: style-only checks and ones that misread va_list or our overflow-checked arithmetic.
 CHECKS='-*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier'

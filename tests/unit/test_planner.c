@@ -123,6 +123,16 @@ static void test_subtree_queries_follow_the_path(void **state)
 	/* Meetings of a subtree with a status filter. */
 	assert_plan_has("SELECT t.id FROM meetings t WHERE t.org_path >= ? AND t.org_path < ? AND t.status = ?",
 			"meetings_org_path");
+	/* Compliance: "has this org an active member?" per org, and the meetings of a subtree per month. */
+	assert_plan_has("SELECT o.id FROM orgs o WHERE o.path >= ? AND o.path < ? AND EXISTS (SELECT 1 FROM members m"
+			" WHERE m.org_id = o.id AND m.status = 'active' AND m.deleted_at IS NULL)",
+			"COVERING INDEX members_org_id");
+	assert_plan_has("SELECT o.id FROM orgs o WHERE o.path >= ? AND o.path < ? AND EXISTS (SELECT 1 FROM members m"
+			" WHERE m.party_group_id = o.id AND m.status = 'active' AND m.deleted_at IS NULL)",
+			"COVERING INDEX members_party_group_id");
+	assert_plan_has("SELECT org_id, type, held_on FROM meeting_types WHERE org_path >= ? AND org_path < ?"
+			" AND held_on >= ? AND held_on <= ?",
+			"COVERING INDEX meeting_types_path");
 	/* The dashboard's organizations per kind. */
 	assert_plan_has("SELECT kind, COUNT(*) FROM orgs WHERE path >= ? AND path < ? GROUP BY kind ORDER BY kind",
 			"COVERING INDEX orgs_path_kind");
