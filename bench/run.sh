@@ -301,6 +301,13 @@ http_growth() { # the key measurements at one scale
 }
 
 if [ "$REPORT_ONLY" = 0 ]; then
+# A cached database made by an older binary gets this binary's pending migrations on its first start;
+# start and stop once so the measured start below is an ordinary one, and report the first one too.
+for name in county $(for n in $SCALES; do db_name "$n"; done); do
+	serve "$OUT/$name.db"
+	R[$name.first_start_ms]=$START_MS
+	stop
+done
 nginx -p "$NGX" -c "$NGX/nginx.conf" -g 'daemon off;' 2>"$LOGS/nginx.err" &
 NGX_PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NGX_PORT/" && break || sleep 0.05; done
@@ -562,6 +569,7 @@ EOF
 | server RSS idle (after login) | $(mb "${R[county.rss_idle]}") | $( [ -n "${R[province.rss_idle]:-}" ] && mb "${R[province.rss_idle]}" || echo –) | |
 | server RSS peak under load (VmHWM) | $(mb "${R[county.rss_load]}") | $( [ -n "${R[province.rss_load]:-}" ] && mb "${R[province.rss_load]}" || echo –) | < 64 MB at county scale |
 | start to first answered request | ${R[county.start_ms]} ms | ${R[province.start_ms]:-–} ms | < 200 ms |
+| first start of this binary on the cached database (pending migrations applied) | ${R[county.first_start_ms]:-–} ms | ${R[province.first_start_ms]:-–} ms | |
 | binary size | $(awk -v b="$BIN_SIZE" 'BEGIN { printf "%.1f MB", b / 1048576 }') ($(awk -v b="$BIN_STRIPPED" 'BEGIN { printf "%.1f MB", b / 1048576 }') stripped; web UI and code lists embedded) | | |
 
 ## Growth
