@@ -18,6 +18,7 @@ static const struct cli_cmd commands[] = {
 	{ "rules", cmd_rules, "规则列表（rules list）" },
 	{ "backup", cmd_backup, "在线备份数据库" },
 	{ "restore", cmd_restore, "从备份恢复数据库" },
+	{ "copy", cmd_copy, "把数据库复制到新的 PostgreSQL 库（省级部署）" },
 	{ "audit", cmd_audit, "审计日志（audit verify）" },
 	{ "openapi", cmd_openapi, "输出 OpenAPI 文档" },
 	{ "version", cmd_version, "显示版本" },

@@ -84,6 +84,11 @@ dj_rc dj_db_apply_migrations(struct dj_db *db, const struct dj_migration *m, siz
 int dj_db_schema_version(struct dj_db *db);
 /** Online backup of the whole store into a new file at dest (SQLite backup API). */
 dj_rc dj_db_backup(struct dj_db *db, const char *dest);
+/** Copy every row of a SQLite store into dst, a store of the same schema version whose tables hold no
+ *  audit rows (e.g. a new PostgreSQL database), in one transaction on dst; row counts are compared per
+ *  table. progress (may be NULL) is called after each table. */
+dj_rc dj_db_copy(struct dj_db *src, struct dj_db *dst, void (*progress)(const char *table, int64_t rows, void *arg),
+		 void *arg);
 /** Check the store's integrity (PRAGMA integrity_check); DJ_ERR_CORRUPT if not "ok". */
 dj_rc dj_db_integrity(struct dj_db *db);
 /** Figures for /metrics. */

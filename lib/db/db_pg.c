@@ -26,7 +26,7 @@
 
 #define PG_BOOLOID 16
 #define PG_BYTEAOID 17
-#define PG_MAXP 128        /* parameters per statement */
+#define PG_MAXP 8192       /* parameters per statement (multi-row INSERTs) */
 #define PG_WRITE_LOCK 4242 /* pg_advisory_xact_lock key of the one writer */
 
 struct pgc {
@@ -45,8 +45,8 @@ struct pgs {
 	int nparams;
 	bool is_write;
 	char table[64];          /* INSERT target, when the column list starts with id */
-	char *val[PG_MAXP];
-	int len[PG_MAXP], fmt[PG_MAXP];
+	char **val;              /* nparams each */
+	int *len, *fmt;
 	PGresult *res;
 	int row, nrows;
 	bool stepped;
@@ -217,6 +217,15 @@ static int translate(const char *sql, struct dj_strbuf *out)
 				p += n;
 				continue;
 			}
+			if (word_is(p, n, "REFERENCES")) { /* "REFERENCES t(id)" + DEFERRABLE: a store copy defers them */
+				const char *close = strchr(p, ')');
+				if (close && (size_t)(close - p) < 80) {
+					dj_strbuf_add(out, p, (size_t)(close - p) + 1);
+					dj_strbuf_adds(out, " DEFERRABLE");
+					p = close + 1;
+					continue;
+				}
+			}
 			if (word_is(p, n, "BLOB")) {
 				dj_strbuf_adds(out, "BYTEA");
 				p += n;
@@ -375,6 +384,17 @@ static void clear_result(struct pgs *s)
 	s->nrows = 0;
 }
 
+static void free_params(struct pgs *s)
+{
+	for (int i = 0; s->val && i < s->nparams; i++)
+		dj_free(s->val[i]);
+	dj_free(s->val);
+	dj_free(s->len);
+	dj_free(s->fmt);
+	s->val = NULL;
+	s->len = s->fmt = NULL;
+}
+
 static dj_rc prepare(void *conn, const char *sql, void **stmt)
 {
 	struct pgc *c = conn;
@@ -390,6 +410,9 @@ static dj_rc prepare(void *conn, const char *sql, void **stmt)
 	s->c = c;
 	s->nparams = np;
 	s->row = -1;
+	s->val = dj_calloc((size_t)np + 1, sizeof(*s->val));
+	s->len = dj_calloc((size_t)np + 1, sizeof(*s->len));
+	s->fmt = dj_calloc((size_t)np + 1, sizeof(*s->fmt));
 	snprintf(s->name, sizeof(s->name), "dj%d", ++c->nstmt);
 	const char *p = sql;
 	while (*p == ' ' || *p == '\n')
@@ -413,6 +436,7 @@ static dj_rc prepare(void *conn, const char *sql, void **stmt)
 	PQclear(r);
 	dj_strbuf_release(&t);
 	if (rc) {
+		free_params(s);
 		dj_free(s);
 		return rc;
 	}
@@ -426,8 +450,7 @@ static void finalize(void *stmt)
 	if (!s)
 		return;
 	clear_result(s);
-	for (int i = 0; i < PG_MAXP; i++)
-		dj_free(s->val[i]);
+	free_params(s);
 	char sql[48];
 	snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
 	if (PQstatus(s->c->h) == CONNECTION_OK)

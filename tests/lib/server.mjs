@@ -105,8 +105,8 @@ function storeArgs(args, env) {
  * Run one CLI subcommand: resolves to {code, stdout, stderr} (never rejects on a non-zero exit).
  * Throws if the run printed a sanitizer report or could not start.
  */
-export function cli(args, { input, env, bin = DJ_BIN, timeoutMs = CLI_TIMEOUT_MS } = {}) {
-  ;({ args, env } = storeArgs(args, env))
+export function cli(args, { input, env, bin = DJ_BIN, timeoutMs = CLI_TIMEOUT_MS, sqlite = false } = {}) {
+  if (!sqlite) ({ args, env } = storeArgs(args, env))
   return new Promise((res, rej) => {
     const child = execFile(
       bin,
@@ -161,7 +161,13 @@ export async function startServer({ users = [], demo = false, env = {}, args = [
   let rootId
   const logins = []
   if (demo) {
-    const out = await cliOk(['demo', '--db', db, '--seed', '1'], { bin, timeoutMs: DEMO_TIMEOUT_MS })
+    // PostgreSQL mode: the demo county is built in a SQLite file (one process, seconds) and moved into the
+    // test's PostgreSQL database with `dangjian copy` — the way a county's data moves to the province.
+    const src = join(dir, 'demo-src.db')
+    const out = PG_URL
+      ? await cliOk(['demo', '--db', src, '--seed', '1'], { bin, timeoutMs: DEMO_TIMEOUT_MS, sqlite: true, env: { DJ_KEY_FILE: `${db}.key` } })
+      : await cliOk(['demo', '--db', db, '--seed', '1'], { bin, timeoutMs: DEMO_TIMEOUT_MS })
+    if (PG_URL) await cliOk(['copy', '--from', src, '--to', pgDatabase(db)], { bin, timeoutMs: DEMO_TIMEOUT_MS, env: { DJ_KEY_FILE: `${db}.key` } })
     const last = out.split('\n').pop().trim()
     if (!/^\d+$/.test(last)) throw new Error(`demo should end with the root org id, printed ${JSON.stringify(out)}`)
     rootId = Number(last)
