@@ -128,6 +128,18 @@ static dj_rc read_dim(const struct dj_model_ctx *x, int64_t id, int dim, const c
 	return rc == DJ_DONE ? DJ_OK : rc;
 }
 
+/* The first day of a "YYYY-MM…" key's month (by hand: this runs for every birth-month row). */
+static bool month_of(const char *k, struct dj_date *d)
+{
+	for (int i = 0; i < 7; i++)
+		if (i == 4 ? k[i] != '-' : k[i] < '0' || k[i] > '9')
+			return false;
+	d->y = (k[0] - '0') * 1000 + (k[1] - '0') * 100 + (k[2] - '0') * 10 + (k[3] - '0');
+	d->m = (k[5] - '0') * 10 + (k[6] - '0');
+	d->d = 1;
+	return d->m >= 1 && d->m <= 12;
+}
+
 /* Age bands from the birth-month rows. Age is monotone in the birth date, so when a month's
  * first and last day fall in the same band every day between does; only the few months a band
  * boundary crosses (at most one per boundary) are read again by day. Exact for any as_of. */
@@ -143,10 +155,8 @@ static dj_rc month_bands(const struct dj_model_ctx *x, int64_t id, struct tally 
 	dj_stmt_bind_text(s, 2, dj_member_facet_names[DJ_MF_BIRTH_MONTH]);
 	while ((rc = dj_stmt_step(s)) == DJ_ROW) {
 		const char *key = dj_stmt_text(s, 0);
-		char day[11];
 		struct dj_date first, last;
-		snprintf(day, sizeof(day), "%.7s-01", key);
-		if (dj_date_parse(day, 10, &first) != DJ_OK)
+		if (!key || !month_of(key, &first))
 			continue; /* keys are written from valid dates */
 		last = first;
 		last.d = dj_date_mdays(first.y, first.m);
