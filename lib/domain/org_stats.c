@@ -24,16 +24,22 @@ static const struct {
  * all active members of the subtree. STAT-3 counts only those who had joined on as_of, so members
  * with joined_on > as_of are read from the register and taken off; as joined_on is never in the
  * future (member.c), only a past as_of in a month somebody of the subtree joined in or after
- * needs that read, and it reads just those members. */
+ * needs that read, and it reads just the members who joined after as_of. */
 static const char Q_FACET[] = "SELECT key, n FROM org_member_facets WHERE org_id = ? AND dim = ? AND n <> 0";
 static const char Q_FACET_RANGE[] =
 	"SELECT key, n FROM org_member_facets WHERE org_id = ? AND dim = ? AND key >= ? AND key < ? AND n <> 0";
 static const char Q_LATE_COUNT[] =
 	"SELECT COALESCE(SUM(n), 0) FROM org_member_facets WHERE org_id = ? AND dim = 'jm' AND key >= ?";
+/* Only joined_on is constrained, so the planner walks members_joined_on (migration 12) over the
+ * late joiners alone; status, deletion and subtree are checked here (a status or path range in
+ * the SQL would let it walk a whole subtree or every active member instead). */
 static const char Q_LATE[] =
-	"SELECT sex, birth_date, category, education, occupation, joined_on FROM members"
-	" WHERE org_path >= ? AND org_path < ? AND status = 'active' AND deleted_at IS NULL AND joined_on > ?";
-static const char Q_KINDS[] = "SELECT kind, COUNT(*) FROM orgs WHERE path >= ? AND path < ? GROUP BY kind ORDER BY kind";
+	"SELECT org_path, status, deleted_at IS NOT NULL, sex, birth_date, category, education, occupation, joined_on"
+	" FROM members WHERE joined_on > ?";
+/* orgs_by_kind: kind by kind (the next kind is one seek in orgs_kind_path), each counted over the
+ * subtree's range of that index; a GROUP BY over the subtree sorted every org of it. */
+static const char Q_NEXT_KIND[] = "SELECT kind FROM orgs WHERE kind > ? ORDER BY kind LIMIT 1";
+static const char Q_KIND_COUNT[] = "SELECT COUNT(*) FROM orgs WHERE kind = ? AND path >= ? AND path < ?";
 
 struct counter {
 	const char *key;
@@ -206,13 +212,17 @@ static dj_rc late_joiners(const struct dj_model_ctx *x, int64_t id, const struct
 		return DJ_OK;
 	if ((rc = dj_db_prepare(x->c, Q_LATE, &s)))
 		return rc;
-	dj_stmt_bind_text(s, 1, sub->org_path);
-	dj_stmt_bind_text(s, 2, sub->path_hi);
-	dj_stmt_bind_text(s, 3, asof);
+	dj_stmt_bind_text(s, 1, asof);
 	while ((rc = dj_stmt_step(s)) == DJ_ROW) {
 		struct dj_member_facts f;
-		dj_member_facts_set(&f, "/", "active", false, dj_stmt_text(s, 0), dj_stmt_text(s, 1), dj_stmt_text(s, 2),
-				    dj_stmt_text(s, 3), dj_stmt_text(s, 4), dj_stmt_text(s, 5));
+		const char *path = dj_stmt_text(s, 0);
+		if (!path || strcmp(path, sub->org_path) < 0 || strcmp(path, sub->path_hi) >= 0)
+			continue; /* outside the subtree */
+		dj_member_facts_set(&f, path, dj_stmt_text(s, 1), dj_stmt_int(s, 2) != 0, dj_stmt_text(s, 3),
+				    dj_stmt_text(s, 4), dj_stmt_text(s, 5), dj_stmt_text(s, 6), dj_stmt_text(s, 7),
+				    dj_stmt_text(s, 8));
+		if (!f.counted)
+			continue; /* not active, or deleted */
 		for (int d = 0; d < DJ_MF_N; d++)
 			if (d != DJ_MF_BIRTH_MONTH && f.key[d][0])
 				tally_key(t, x->a, d, f.key[d], -1);
@@ -231,12 +241,44 @@ static void write_counter(struct dj_jw *w, const char *name, const struct counte
 	dj_jw_obj_end(w);
 }
 
+/* "kind": n for every kind with orgs in the subtree, in kind order. */
+static dj_rc orgs_by_kind(const struct dj_model_ctx *x, const struct dj_scope *sub, struct dj_jw *w)
+{
+	const char *kind = "";
+	struct dj_stmt *s;
+	dj_rc rc;
+	for (;;) {
+		if ((rc = dj_db_prepare(x->c, Q_NEXT_KIND, &s)))
+			return rc;
+		dj_stmt_bind_text(s, 1, kind);
+		rc = dj_stmt_step(s);
+		kind = rc == DJ_ROW && dj_stmt_text(s, 0) ? dj_arena_strdup(x->a, dj_stmt_text(s, 0)) : NULL;
+		dj_stmt_reset(s);
+		if (rc != DJ_ROW && rc != DJ_DONE)
+			return rc;
+		if (!kind)
+			return DJ_OK;
+		if ((rc = dj_db_prepare(x->c, Q_KIND_COUNT, &s)))
+			return rc;
+		dj_stmt_bind_text(s, 1, kind);
+		dj_stmt_bind_text(s, 2, sub->org_path);
+		dj_stmt_bind_text(s, 3, sub->path_hi);
+		int64_t n = 0;
+		if ((rc = dj_stmt_step(s)) == DJ_ROW)
+			n = dj_stmt_int(s, 0);
+		dj_stmt_reset(s);
+		if (rc != DJ_ROW)
+			return rc;
+		if (n)
+			dj_jw_kint(w, kind, n);
+	}
+}
+
 dj_rc dj_org_stats(const struct dj_model_ctx *x, int64_t id, struct dj_date as_of, struct dj_jw *w)
 {
 	static const int dims[] = { DJ_MF_CAT, DJ_MF_SEX, DJ_MF_EDU, DJ_MF_OCC, DJ_MF_PERIOD };
 	struct dj_org o;
 	struct dj_scope sub;
-	struct dj_stmt *s;
 	char asof[11];
 	struct tally *t = dj_arena_alloc(x->a, sizeof(*t));
 	dj_rc rc = dj_org_get(x->c, x->sc, id, x->a, &o);
@@ -296,16 +338,11 @@ dj_rc dj_org_stats(const struct dj_model_ctx *x, int64_t id, struct dj_date as_o
 	dj_jw_obj_end(w);
 	dj_jw_key(w, "orgs_by_kind");
 	dj_jw_obj_begin(w);
-	if ((rc = dj_db_prepare(x->c, Q_KINDS, &s)))
+	if ((rc = orgs_by_kind(x, &sub, w)))
 		return rc;
-	dj_stmt_bind_text(s, 1, sub.org_path);
-	dj_stmt_bind_text(s, 2, sub.path_hi);
-	while ((rc = dj_stmt_step(s)) == DJ_ROW)
-		dj_jw_kint(w, dj_stmt_text(s, 0), dj_stmt_int(s, 1));
-	dj_stmt_reset(s);
 	dj_jw_obj_end(w);
 	dj_jw_obj_end(w);
-	return rc == DJ_DONE ? DJ_OK : rc;
+	return DJ_OK;
 }
 
 dj_rc dj_org_counts(struct dj_db_conn *c, const struct dj_scope *sc, int64_t *full, int64_t *probationary)

@@ -149,7 +149,7 @@ t('stats after creates: every org and date agree with the member list (birthday 
   ]
   for (const [org, birth, male, extra] of spec) people.push(await mkMember(tree[org], birth, male, extra))
   // 31 on 2021-03-16 (1990-03-16), 30 the day before; 2014: before several joined; the leap birthday
-  for (const d of ['2021-03-15', '2021-03-16', '2020-06-14', '2014-01-01', '2025-02-28', '2024-02-28', '2024-02-29', '2026-01-09'])
+  for (const d of ['2021-03-15', '2021-03-16', '2020-06-14', '2014-01-01', '2025-02-28', '2024-02-28', '2024-02-29', '2026-01-09', '1998-01-01'])
     dates.add(d)
   await checkAll('after creates')
 })
@@ -183,9 +183,12 @@ t('stats after status changes (失联 and back to 正常, 死亡) and a soft del
   await checkAll('active again')
   await status(people[7], { status: 'deceased', reason: '病故' })
   await checkAll('deceased')
+  // no longer counted, and joined after some as_of dates: must not be taken off twice
+  await status(people[4], { status: 'lost_contact', reason: '长期失去联系' })
+  await checkAll('a late joiner lost contact')
   const r = await admin.del(`/api/v1/members/${people[5].id}`, { reason: '重复录入' })
   assert.equal(r.status, 200, JSON.stringify(r.body))
-  await checkAll('soft delete')
+  await checkAll('soft delete') // people[5] joined 1999: after the 1998 as_of
 })
 
 t('stats after an org move: the branch with its members leaves one township and joins the other', async () => {
