@@ -29,10 +29,48 @@ static int64_t count_rows(struct dj_db_conn *c, const char *table)
 	return n;
 }
 
-/* One table: SELECT every column from src, INSERT chunks into dst. */
+/* A chunk of source rows, copied (the source statement moves on before the chunk is written). */
+struct cell {
+	bool null;
+	int64_t i;
+	char *p; /* text or blob bytes (arena) */
+	size_t n;
+};
+
+/* INSERT k buffered rows with one statement (its text cached per k on the connection). */
+static dj_rc flush_rows(struct dj_db_conn *dst, const char *head, const char *one, const struct col *cols, int nc,
+			const struct cell *cells, int k)
+{
+	struct dj_strbuf sql = DJ_STRBUF_INIT;
+	struct dj_stmt *ins;
+	dj_strbuf_adds(&sql, head);
+	for (int r = 0; r < k; r++)
+		dj_strbuf_addf(&sql, "%s%s", r ? ", " : "", one);
+	dj_rc rc = dj_db_prepare(dst, sql.buf, &ins);
+	dj_strbuf_release(&sql);
+	if (rc)
+		return rc;
+	for (int r = 0; r < k; r++) {
+		for (int i = 0; i < nc; i++) {
+			const struct cell *v = &cells[r * nc + i];
+			int p = r * nc + i + 1;
+			if (v->null)
+				dj_stmt_bind_null(ins, p);
+			else if (cols[i].blob)
+				dj_stmt_bind_blob(ins, p, v->p, v->n);
+			else if (cols[i].integer)
+				dj_stmt_bind_int(ins, p, v->i);
+			else
+				dj_stmt_bind_textn(ins, p, v->p, v->n);
+		}
+	}
+	return dj_stmt_exec(ins);
+}
+
+/* One table: SELECT every column from src, INSERT chunks of rows into dst. */
 static dj_rc copy_table(struct dj_db_conn *src, struct dj_db_conn *dst, const char *table, int64_t *rows)
 {
-	struct dj_stmt *s, *ins = NULL;
+	struct dj_stmt *s;
 	struct col cols[160];
 	int nc = 0;
 	dj_rc rc;
@@ -51,7 +89,7 @@ static dj_rc copy_table(struct dj_db_conn *src, struct dj_db_conn *dst, const ch
 	dj_stmt_reset(s);
 	if (nc == 0)
 		return DJ_ERR_INTERNAL;
-	struct dj_strbuf sel = DJ_STRBUF_INIT, head = DJ_STRBUF_INIT, one = DJ_STRBUF_INIT, sql = DJ_STRBUF_INIT;
+	struct dj_strbuf sel = DJ_STRBUF_INIT, head = DJ_STRBUF_INIT, one = DJ_STRBUF_INIT;
 	dj_strbuf_adds(&sel, "SELECT ");
 	dj_strbuf_addf(&head, "INSERT INTO %s(", table);
 	dj_strbuf_adds(&one, "(");
@@ -60,7 +98,7 @@ static dj_rc copy_table(struct dj_db_conn *src, struct dj_db_conn *dst, const ch
 		dj_strbuf_addf(&head, "%s%s", i ? ", " : "", cols[i].name);
 		dj_strbuf_adds(&one, i ? ", ?" : "?");
 	}
-	dj_strbuf_addf(&sel, " FROM %s ORDER BY rowid", table);
+	dj_strbuf_addf(&sel, " FROM %s", table);
 	dj_strbuf_adds(&head, ") VALUES ");
 	dj_strbuf_adds(&one, ")");
 	int per = COPY_MAX_PARAMS / nc;
@@ -68,88 +106,48 @@ static dj_rc copy_table(struct dj_db_conn *src, struct dj_db_conn *dst, const ch
 		per = 1;
 	if (per > 500)
 		per = 500;
+	struct cell *cells = dj_calloc((size_t)per * (size_t)nc, sizeof(*cells));
+	struct dj_arena a = DJ_ARENA_INIT;
+	int k = 0;
 	if ((rc = dj_db_prepare(src, sel.buf, &s)))
 		goto out;
-	/* Rows are bound straight from the source row into the pending INSERT; a full chunk is executed.
-	 * The last, shorter chunk gets its own statement text. */
-	int k = 0, prepared_for = 0;
 	while ((rc = dj_stmt_step(s)) == DJ_ROW) {
-		if (prepared_for != per) {
-			dj_strbuf_reset(&sql);
-			dj_strbuf_adds(&sql, head.buf);
-			for (int r = 0; r < per; r++)
-				dj_strbuf_addf(&sql, "%s%s", r ? ", " : "", one.buf);
-			if ((rc = dj_db_prepare(dst, sql.buf, &ins)))
-				break;
-			prepared_for = per;
-		}
 		for (int i = 0; i < nc; i++) {
-			int p = k * nc + i + 1;
-			if (dj_stmt_is_null(s, i)) {
-				dj_stmt_bind_null(ins, p);
-			} else if (cols[i].blob) {
-				size_t n;
-				const void *b = dj_stmt_blob(s, i, &n);
-				dj_stmt_bind_blob(ins, p, b, n);
-			} else if (cols[i].integer) {
-				dj_stmt_bind_int(ins, p, dj_stmt_int(s, i));
+			struct cell *v = &cells[k * nc + i];
+			memset(v, 0, sizeof(*v));
+			if ((v->null = dj_stmt_is_null(s, i)))
+				continue;
+			if (cols[i].integer) {
+				v->i = dj_stmt_int(s, i);
 			} else {
-				dj_stmt_bind_text(ins, p, dj_stmt_text(s, i));
+				const void *b = cols[i].blob ? dj_stmt_blob(s, i, &v->n) : dj_stmt_text(s, i);
+				if (!cols[i].blob)
+					v->n = strlen(b);
+				v->p = dj_arena_alloc(&a, v->n + 1);
+				memcpy(v->p, b, v->n);
 			}
 		}
 		(*rows)++;
 		if (++k == per) {
-			if ((rc = dj_stmt_exec(ins)))
+			if ((rc = flush_rows(dst, head.buf, one.buf, cols, nc, cells, k)))
 				break;
 			k = 0;
+			dj_arena_release(&a);
 		}
 	}
 	dj_stmt_reset(s);
 	if (rc == DJ_DONE)
 		rc = DJ_OK;
-	if (!rc && k > 0) { /* the rest: a statement for exactly k rows, bound again from the pending values */
-		struct dj_stmt *tail;
-		dj_stmt_reset(ins);
-		dj_strbuf_reset(&sql);
-		dj_strbuf_adds(&sql, head.buf);
-		for (int r = 0; r < k; r++)
-			dj_strbuf_addf(&sql, "%s%s", r ? ", " : "", one.buf);
-		/* Re-read the last k rows: simpler than keeping copies of their values. */
-		struct dj_strbuf last = DJ_STRBUF_INIT;
-		dj_strbuf_addf(&last, "%s LIMIT -1 OFFSET %lld", sel.buf, (long long)(*rows - k));
-		if (!(rc = dj_db_prepare(dst, sql.buf, &tail)) && !(rc = dj_db_prepare(src, last.buf, &s))) {
-			int r = 0;
-			while (dj_stmt_step(s) == DJ_ROW && r < k) {
-				for (int i = 0; i < nc; i++) {
-					int p = r * nc + i + 1;
-					if (dj_stmt_is_null(s, i)) {
-						dj_stmt_bind_null(tail, p);
-					} else if (cols[i].blob) {
-						size_t n;
-						const void *b = dj_stmt_blob(s, i, &n);
-						dj_stmt_bind_blob(tail, p, b, n);
-					} else if (cols[i].integer) {
-						dj_stmt_bind_int(tail, p, dj_stmt_int(s, i));
-					} else {
-						dj_stmt_bind_text(tail, p, dj_stmt_text(s, i));
-					}
-				}
-				r++;
-			}
-			dj_stmt_reset(s);
-			rc = r == k ? dj_stmt_exec(tail) : DJ_ERR_INTERNAL;
-		}
-		dj_strbuf_release(&last);
-	} else if (ins) {
-		dj_stmt_reset(ins);
-	}
+	if (!rc && k > 0)
+		rc = flush_rows(dst, head.buf, one.buf, cols, nc, cells, k);
 out:
+	dj_arena_release(&a);
+	dj_free(cells);
 	for (int i = 0; i < nc; i++)
 		dj_free(cols[i].name);
 	dj_strbuf_release(&sel);
 	dj_strbuf_release(&head);
 	dj_strbuf_release(&one);
-	dj_strbuf_release(&sql);
 	return rc;
 }
 

@@ -209,6 +209,15 @@ static int translate(const char *sql, struct dj_strbuf *out)
 			if (upsert == 2 && !isdigit((unsigned char)*p) && (p == sql || p[-1] != '.') && p[n] != '.' &&
 			    p[n] != '(' && !keyword(p, n) && !word_is(p, n, "excluded"))
 				dj_strbuf_addf(out, "%s.", table);
+			if (word_is(p, n, "WITHOUT")) { /* ", WITHOUT ROWID": a SQLite storage choice */
+				const char *w = next_word(p + n, &m);
+				if (word_is(w, m, "ROWID")) {
+					while (out->len && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == ','))
+						out->buf[--out->len] = '\0';
+					p = w + m;
+					continue;
+				}
+			}
 			if (word_is(p, n, "STRICT")) {
 				p += n;
 				continue;

@@ -2,8 +2,8 @@
  * province → cities → counties → townships → villages, communities and branches → groups, with
  * members spread over the branches. Deterministic for a seed (dates relative to today). Built on a
  * bulk path: prepared INSERTs in a few big transactions, PII sealed like normal rows, no per-row
- * audit (one summary entry), org_stats recomputed once at the end (recount() below: the same
- * result as dj_member_recount() in one pass). */
+ * audit (one summary entry), org_stats and org_member_facets recomputed once at the end
+ * (dj_member_recount). */
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
@@ -466,63 +466,6 @@ static dj_rc member(struct gen *g, const struct dj_pii *pii, const struct branch
 	return dj_stmt_exec(s);
 }
 
-/* org_stats from the member rows: direct counts per org in one pass, then added to every org on
- * the org's path (the counts include descendants). Same result as dj_member_recount(), whose
- * range join the SQLite planner runs through members_status, once per org (see
- * docs/performance.md): O(orgs × members), hours at province scale. */
-static const char Q_DIRECT[] =
-	"SELECT o.path, SUM(m.category = 'full'), SUM(m.category = 'probationary') FROM members m JOIN orgs o ON o.id = m.org_id"
-	" WHERE m.status = 'active' AND m.deleted_at IS NULL GROUP BY m.org_id";
-static const char Q_MAX_ORG[] = "SELECT MAX(id) FROM orgs";
-static const char Q_STATS_RESET[] = "DELETE FROM org_stats";
-static const char Q_STATS_INS[] = "INSERT INTO org_stats(org_id, members_full, members_probationary) VALUES (?, ?, ?)";
-
-static dj_rc recount(struct dj_db_conn *c)
-{
-	struct dj_stmt *s;
-	int64_t max = 0, (*n)[2] = NULL;
-	dj_rc rc = dj_db_prepare(c, Q_MAX_ORG, &s);
-	if (rc)
-		return rc;
-	if (dj_stmt_step(s) == DJ_ROW)
-		max = dj_stmt_int(s, 0);
-	dj_stmt_reset(s);
-	n = dj_calloc((size_t)max + 1, sizeof(*n));
-	if ((rc = dj_db_prepare(c, Q_DIRECT, &s)))
-		goto out;
-	while ((rc = dj_stmt_step(s)) == DJ_ROW) {
-		int64_t full = dj_stmt_int(s, 1), prob = dj_stmt_int(s, 2);
-		for (const char *p = dj_stmt_text(s, 0); p && *p == '/';) {
-			int64_t id = 0;
-			// cppcheck-suppress nullPointerRedundantCheck ; p is non-NULL inside the loop
-			for (p++; *p >= '0' && *p <= '9'; p++)
-				id = id * 10 + (*p - '0');
-			if (id < 1 || id > max)
-				break;
-			n[id][0] += full;
-			n[id][1] += prob;
-		}
-	}
-	dj_stmt_reset(s);
-	if (rc != DJ_DONE)
-		goto out;
-	if ((rc = dj_db_prepare(c, Q_STATS_RESET, &s)) || (rc = dj_stmt_exec(s)))
-		goto out;
-	for (int64_t id = 1; id <= max && !rc; id++) {
-		if (!n[id][0] && !n[id][1])
-			continue;
-		if (!(rc = dj_db_prepare(c, Q_STATS_INS, &s))) {
-			dj_stmt_bind_int(s, 1, id);
-			dj_stmt_bind_int(s, 2, n[id][0]);
-			dj_stmt_bind_int(s, 3, n[id][1]);
-			rc = dj_stmt_exec(s);
-		}
-	}
-out:
-	dj_free(n);
-	return rc;
-}
-
 /* Begin a write transaction with the bulk-load cache hint (dropped if the engine refuses it). */
 static dj_rc begin(struct dj_db *db, struct gen *g)
 {
@@ -612,7 +555,7 @@ dj_rc dj_demo_scale(struct dj_db *db, const struct dj_pii *pii, uint64_t seed, i
 		goto fail;
 	if (progress)
 		progress(arg, "统计", 0, 0);
-	if ((rc = recount(g.c)))
+	if ((rc = dj_member_recount(g.c)))
 		goto fail;
 	/* The demo member account is a real member of the first township's office branch. */
 	struct dj_stmt *s;

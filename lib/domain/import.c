@@ -34,7 +34,6 @@ struct pass {
 		int64_t id, parent_id;
 		char *name, *path;
 		bool group;
-		int64_t counts[2]; /* members written here: [0] probationary, [1] full (counted only) */
 	} *orgs;
 	size_t norgs;
 	int32_t *by_id, *by_name; /* open addressing: index into orgs + 1, 0 = empty; by_name -1 = ambiguous */
@@ -51,6 +50,8 @@ struct pass {
 	int64_t batch_id, n_written; /* the writer's */
 	int64_t first_id, last_id;   /* of the batch's members, read back at the end */
 	char sha[DJ_TOKEN_HEX + 1]; /* of the file, for the batch's audit entry (the checker's) */
+	struct dj_member_counts acc; /* the written rows' count deltas (the writer's), flushed once */
+	int fi_fact[7];              /* status, sex, birth_date, category, education, occupation, joined_on */
 };
 
 /* The rows between the two threads: a ring of filled rows, taken in order. A slot with
@@ -59,7 +60,7 @@ struct pass {
 struct slot {
 	struct org_ref *org;
 	int64_t row;
-	bool counted, full;
+	struct dj_member_facts facts; /* what the row adds to the pre-aggregated counts */
 	struct dj_model_bulk_row r;
 };
 struct pipe {
@@ -393,7 +394,12 @@ static dj_rc send_row(struct pass *p, struct dj_value *vals, int64_t row)
 		return rc; /* the slot stays free */
 	sl->org = o;
 	sl->row = row;
-	dj_member_count_kind(vals, &sl->counted, &sl->full);
+	const char *f[7];
+	for (int i = 0; i < 7; i++) {
+		const struct dj_value *v = &vals[p->fi_fact[i]];
+		f[i] = v->set && !v->null ? v->s : NULL;
+	}
+	dj_member_facts_set(&sl->facts, o->path, f[0], false, f[1], f[2], f[3], f[4], f[5], f[6]);
 	pipe_put(p->pipe, false);
 	return DJ_OK;
 }
@@ -426,8 +432,7 @@ static void write_chunk(struct pass *p, struct dj_db_conn *c, struct slot *const
 	}
 	p->n_written += (int64_t)n;
 	for (size_t j = 0; j < n; j++)
-		if (sl[j]->counted)
-			sl[j]->org->counts[sl[j]->full]++;
+		dj_member_counts_add(&p->acc, NULL, &sl[j]->facts);
 }
 
 /* The writer: inserts the rows in order, a chunk per statement, until the end marker; counts
@@ -463,16 +468,11 @@ static void write_rows(struct pass *p, struct dj_db_conn *c)
 	}
 }
 
-/* The counts of the written rows, summed per org: one count update per org and category,
- * the only place the import maintains counts. */
+/* The counts of the written rows (org_stats and the statistics' facets), summed in memory while
+ * writing: the only place the import maintains counts, one flush at the end of its transaction. */
 static dj_rc flush_counts(struct pass *p)
 {
-	dj_rc rc = DJ_OK;
-	for (size_t i = 0; i < p->norgs && !rc; i++)
-		for (int full = 0; full < 2 && !rc; full++)
-			if (p->orgs[i].counts[full])
-				rc = dj_member_counts_add(p->x->c, p->orgs[i].path, full, p->orgs[i].counts[full]);
-	return rc;
+	return dj_member_counts_flush(&p->acc, p->x->c);
 }
 
 /* Reads the file once: header, then each row through check_row and, while writing, to the writer. */
@@ -636,6 +636,7 @@ static void pass_release(struct pass *p)
 	dj_free(p->seen);
 	dj_arena_release(&p->labels);
 	dj_model_bulk_release(&p->bulk);
+	dj_member_counts_release(&p->acc);
 	p->orgs = NULL;
 	p->by_id = p->by_name = NULL;
 	p->seen = NULL;
@@ -718,6 +719,10 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 	p.fi_org = dj_model_field(&dj_member_entity, "org_id");
 	p.fi_group = dj_model_field(&dj_member_entity, "party_group_id");
 	p.fi_idn = dj_model_field(&dj_member_entity, "id_number");
+	static const char *const facts[7] = { "status", "sex", "birth_date", "category", "education", "occupation",
+					      "joined_on" };
+	for (int i = 0; i < 7; i++)
+		p.fi_fact[i] = dj_model_field(&dj_member_entity, facts[i]);
 	if ((rc = dj_db_reader(db, &p.reader)))
 		return rc;
 	/* Without a dry run, validate and write in one pass inside one transaction: nothing can

@@ -226,82 +226,266 @@ dj_rc dj_member_check(struct dj_value *vals, const struct dj_value *cur, struct 
 	return DJ_OK;
 }
 
-/* ---- counts (org_stats, subtree-inclusive) --------------------------------------------------------------- */
+/* ---- counts (org_stats and org_member_facets, subtree-inclusive) ----------------------------------------- */
 
-struct snapshot {
-	bool counted;       /* active and not deleted */
-	bool full;
-	char path[DJ_PATH_MAX];
+const char *const dj_member_facet_names[DJ_MF_N] = { "cat", "sex", "bm", "bd", "edu", "occ", "per", "jm" };
+
+/* STAT-3 入党时间 (RULES.md §9 boundaries 🟡). */
+const struct dj_member_join_period dj_member_join_periods[DJ_MEMBER_JOIN_PERIODS] = {
+	{ "before_1949_10", "新中国成立前", "0000-00-00" },
+	{ "to_1978_12", "新中国成立后至十一届三中全会前", "1949-10-01" },
+	{ "to_2012_11", "十一届三中全会后至党的十八大前", "1978-12-18" },
+	{ "since_2012_11", "党的十八大以来", "2012-11-08" },
 };
 
-static const char Q_SNAPSHOT[] =
-	"SELECT org_path, category, status, deleted_at IS NOT NULL FROM members WHERE id = ?";
+static const char Q_FACTS[] = "SELECT org_path, status, deleted_at IS NOT NULL, sex, birth_date, category, education,"
+			      " occupation, joined_on FROM members WHERE id = ?";
 static const char Q_STATS_ADJ[] =
 	"INSERT INTO org_stats(org_id, members_full, members_probationary) VALUES (?, ?, ?)"
 	" ON CONFLICT(org_id) DO UPDATE SET members_full = members_full + excluded.members_full,"
 	" members_probationary = members_probationary + excluded.members_probationary";
+static const char Q_FACET_ADJ[] = "INSERT INTO org_member_facets(org_id, dim, key, n) VALUES (?, ?, ?, ?)"
+				  " ON CONFLICT(org_id, dim, key) DO UPDATE SET n = n + excluded.n";
+static const char Q_FACET_MOVE[] =
+	"INSERT INTO org_member_facets(org_id, dim, key, n) SELECT ?, dim, key, ? * n FROM org_member_facets"
+	" WHERE org_id = ? AND n <> 0 ON CONFLICT(org_id, dim, key) DO UPDATE SET n = n + excluded.n";
+static const char Q_STATS_OF[] = "SELECT members_full, members_probationary FROM org_stats WHERE org_id = ?";
 
-static dj_rc snapshot(struct dj_db_conn *c, int64_t id, struct snapshot *s)
+static void setkey(struct dj_member_facts *f, int dim, const char *v)
+{
+	size_t n = strlen(v);
+	if (n < DJ_MF_KEY_MAX)
+		memcpy(f->key[dim], v, n + 1);
+}
+
+void dj_member_facts_set(struct dj_member_facts *f, const char *org_path, const char *status, bool deleted,
+			 const char *sex, const char *birth_date, const char *category, const char *education,
+			 const char *occupation, const char *joined_on)
+{
+	struct dj_date b;
+	char day[11];
+	memset(f, 0, sizeof(*f));
+	f->counted = org_path && status && strcmp(status, "active") == 0 && !deleted;
+	if (!f->counted)
+		return;
+	snprintf(f->path, sizeof(f->path), "%s", org_path);
+	setkey(f, DJ_MF_CAT, !category ? "other" : strcmp(category, "full") == 0 ? "full"
+				 : strcmp(category, "probationary") == 0 ? "probationary" : "other");
+	const char *sx = sex && strcmp(sex, "1") == 0 ? "1" : sex && strcmp(sex, "2") == 0 ? "2" : "0";
+	setkey(f, DJ_MF_SEX, sx);
+	/* Day granularity: an age in 周岁 turns on the birthday (S-7), so no coarser bucket is exact. */
+	if (birth_date && dj_date_parse(birth_date, strlen(birth_date), &b) == DJ_OK) {
+		dj_date_format(b, day);
+		snprintf(f->key[DJ_MF_BIRTH_DAY], DJ_MF_KEY_MAX, "%s|%s", day, sx);
+		snprintf(f->key[DJ_MF_BIRTH_MONTH], DJ_MF_KEY_MAX, "%.7s|%s", day, sx);
+	}
+	setkey(f, DJ_MF_EDU, education ? education : "unknown");
+	setkey(f, DJ_MF_OCC, occupation ? occupation : "unknown");
+	/* The band whose first day is the last one not after joined_on (text order, as stored). */
+	int p = DJ_MEMBER_JOIN_PERIODS;
+	if (joined_on)
+		while (p > 0 && strcmp(joined_on, dj_member_join_periods[p - 1].from) < 0)
+			p--;
+	if (joined_on && p > 0)
+		snprintf(f->key[DJ_MF_PERIOD], DJ_MF_KEY_MAX, "%d", p - 1);
+	else
+		setkey(f, DJ_MF_PERIOD, "u");
+	/* A prefix: joined_on > as_of implies its first 7 bytes >= those of as_of (org_stats.c). */
+	if (joined_on)
+		snprintf(f->key[DJ_MF_JOIN_MONTH], DJ_MF_KEY_MAX, "%.7s", joined_on);
+}
+
+dj_rc dj_member_facts_load(struct dj_db_conn *c, int64_t id, struct dj_member_facts *f)
 {
 	struct dj_stmt *st;
-	memset(s, 0, sizeof(*s));
-	dj_rc rc = dj_db_prepare(c, Q_SNAPSHOT, &st);
+	memset(f, 0, sizeof(*f));
+	dj_rc rc = dj_db_prepare(c, Q_FACTS, &st);
 	if (rc)
 		return rc;
 	dj_stmt_bind_int(st, 1, id);
-	if (dj_stmt_step(st) == DJ_ROW) {
-		snprintf(s->path, sizeof(s->path), "%s", dj_stmt_text(st, 0));
-		const char *cat = dj_stmt_text(st, 1), *status = dj_stmt_text(st, 2);
-		s->full = cat && strcmp(cat, "full") == 0;
-		s->counted = status && strcmp(status, "active") == 0 && !dj_stmt_int(st, 3);
-	}
+	if (dj_stmt_step(st) == DJ_ROW)
+		dj_member_facts_set(f, dj_stmt_text(st, 0), dj_stmt_text(st, 1), dj_stmt_int(st, 2) != 0,
+				    dj_stmt_text(st, 3), dj_stmt_text(st, 4), dj_stmt_text(st, 5), dj_stmt_text(st, 6),
+				    dj_stmt_text(st, 7), dj_stmt_text(st, 8));
 	dj_stmt_reset(st);
 	return DJ_OK;
 }
 
-/* Add sign × the member to every org on its path (the counts include descendants); sign is ±1,
- * or the number of members of one org and category from a bulk writer (dj_member_counts_add). */
-static dj_rc adjust(struct dj_db_conn *c, const struct snapshot *s, int64_t sign)
+struct dj_member_count_ent {
+	int64_t org, n;
+	int dim; /* -1: free slot */
+	char key[DJ_MF_KEY_MAX];
+};
+
+static uint64_t ent_hash(int64_t org, int dim, const char *key)
 {
-	if (!s->counted)
-		return DJ_OK;
-	const char *p = s->path;
-	while (*p == '/') {
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)org * 0x9E3779B97F4A7C15ULL ^ (uint64_t)dim;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static void ents_clear(struct dj_member_count_ent *e, size_t cap)
+{
+	for (size_t i = 0; i < cap; i++)
+		e[i].dim = -1;
+}
+
+/* The slot of (org, dim, key), created with n = 0; the table stays at most half full. */
+static struct dj_member_count_ent *ent_get(struct dj_member_counts *acc, int64_t org, int dim, const char *key)
+{
+	if ((acc->n + 1) * 2 > acc->cap) {
+		struct dj_member_count_ent *old = acc->e;
+		size_t ocap = acc->cap;
+		acc->cap = ocap ? ocap * 2 : 64;
+		acc->e = dj_malloc(acc->cap * sizeof(*acc->e));
+		ents_clear(acc->e, acc->cap);
+		acc->n = 0;
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].dim >= 0)
+				*ent_get(acc, old[i].org, old[i].dim, old[i].key) = old[i];
+		dj_free(old);
+	}
+	size_t mask = acc->cap - 1, i = (size_t)ent_hash(org, dim, key) & mask;
+	for (;; i = (i + 1) & mask) {
+		struct dj_member_count_ent *e = &acc->e[i];
+		if (e->dim < 0) {
+			e->org = org;
+			e->dim = dim;
+			e->n = 0;
+			snprintf(e->key, sizeof(e->key), "%s", key);
+			acc->n++;
+			return e;
+		}
+		if (e->org == org && e->dim == dim && strcmp(e->key, key) == 0)
+			return e;
+	}
+}
+
+/* The org ids of a path ("/1/5/23/" → 1, 5, 23); returns how many (at most max). */
+static size_t path_ids(const char *p, int64_t *ids, size_t max)
+{
+	size_t n = 0;
+	while (p && *p == '/' && n < max) {
 		int64_t id = 0;
-		p++;
-		while (*p >= '0' && *p <= '9')
-			id = id * 10 + (*p++ - '0');
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			id = id * 10 + (*p - '0');
 		if (!id)
 			break;
+		ids[n++] = id;
+	}
+	return n;
+}
+
+/* sign × f for org (0 = the org is implied, as in recount's per-level tables). */
+static void add_facts(struct dj_member_counts *acc, int64_t org, const struct dj_member_facts *f, int64_t sign)
+{
+	for (int d = 0; d < DJ_MF_N; d++)
+		if (f->key[d][0])
+			ent_get(acc, org, d, f->key[d])->n += sign;
+}
+
+static void add_path(struct dj_member_counts *acc, const struct dj_member_facts *f, int64_t sign)
+{
+	int64_t ids[DJ_PATH_MAX / 2];
+	if (!f || !f->counted)
+		return;
+	size_t n = path_ids(f->path, ids, sizeof(ids) / sizeof(ids[0]));
+	for (size_t i = 0; i < n; i++)
+		add_facts(acc, ids[i], f, sign);
+}
+
+void dj_member_counts_add(struct dj_member_counts *acc, const struct dj_member_facts *before,
+			  const struct dj_member_facts *after)
+{
+	if (before && after && memcmp(before, after, sizeof(*before)) == 0)
+		return; /* nothing counted changed (facts are zero-filled, so memcmp is exact) */
+	add_path(acc, before, -1);
+	add_path(acc, after, +1);
+}
+
+static dj_rc stats_adj(struct dj_db_conn *c, int64_t org, int64_t full, int64_t prob)
+{
+	struct dj_stmt *st;
+	dj_rc rc = dj_db_prepare(c, Q_STATS_ADJ, &st);
+	if (rc)
+		return rc;
+	dj_stmt_bind_int(st, 1, org);
+	dj_stmt_bind_int(st, 2, full);
+	dj_stmt_bind_int(st, 3, prob);
+	return dj_stmt_exec(st);
+}
+
+dj_rc dj_member_counts_flush(struct dj_member_counts *acc, struct dj_db_conn *c)
+{
+	dj_rc rc = DJ_OK;
+	for (size_t i = 0; i < acc->cap && !rc; i++) {
+		const struct dj_member_count_ent *e = &acc->e[i];
 		struct dj_stmt *st;
-		dj_rc rc = dj_db_prepare(c, Q_STATS_ADJ, &st);
-		if (rc)
-			return rc;
-		dj_stmt_bind_int(st, 1, id);
-		dj_stmt_bind_int(st, 2, s->full ? sign : 0);
-		dj_stmt_bind_int(st, 3, s->full ? 0 : sign);
-		if ((rc = dj_stmt_exec(st)))
-			return rc;
+		if (e->dim < 0 || !e->n)
+			continue;
+		if ((rc = dj_db_prepare(c, Q_FACET_ADJ, &st)))
+			break;
+		dj_stmt_bind_int(st, 1, e->org);
+		dj_stmt_bind_text(st, 2, dj_member_facet_names[e->dim]);
+		dj_stmt_bind_text(st, 3, e->key);
+		dj_stmt_bind_int(st, 4, e->n);
+		rc = dj_stmt_exec(st);
+		if (!rc && e->dim == DJ_MF_CAT && strcmp(e->key, "other") != 0)
+			rc = stats_adj(c, e->org, strcmp(e->key, "full") == 0 ? e->n : 0,
+				       strcmp(e->key, "full") == 0 ? 0 : e->n);
+	}
+	ents_clear(acc->e, acc->cap);
+	acc->n = 0;
+	return rc;
+}
+
+void dj_member_counts_release(struct dj_member_counts *acc)
+{
+	dj_free(acc->e);
+	acc->e = NULL;
+	acc->cap = acc->n = 0;
+}
+
+/* A single write: its delta applied at once. */
+static dj_rc recount_one(struct dj_db_conn *c, const struct dj_member_facts *before,
+			 const struct dj_member_facts *after)
+{
+	struct dj_member_counts acc = DJ_MEMBER_COUNTS_INIT;
+	dj_member_counts_add(&acc, before, after);
+	dj_rc rc = dj_member_counts_flush(&acc, c);
+	dj_member_counts_release(&acc);
+	return rc;
+}
+
+dj_rc dj_member_counts_move(struct dj_db_conn *c, int64_t org_id, const char *old_parent_path,
+			    const char *new_parent_path)
+{
+	int64_t ids[DJ_PATH_MAX / 2], full = 0, prob = 0;
+	struct dj_stmt *st;
+	dj_rc rc = dj_db_prepare(c, Q_STATS_OF, &st);
+	if (rc)
+		return rc;
+	dj_stmt_bind_int(st, 1, org_id);
+	if (dj_stmt_step(st) == DJ_ROW) {
+		full = dj_stmt_int(st, 0);
+		prob = dj_stmt_int(st, 1);
+	}
+	dj_stmt_reset(st);
+	for (int pass = 0; pass < 2; pass++) {
+		int sign = pass ? +1 : -1;
+		size_t n = path_ids(pass ? new_parent_path : old_parent_path, ids, sizeof(ids) / sizeof(ids[0]));
+		for (size_t i = 0; i < n; i++) {
+			if ((rc = stats_adj(c, ids[i], sign * full, sign * prob)) || (rc = dj_db_prepare(c, Q_FACET_MOVE, &st)))
+				return rc;
+			dj_stmt_bind_int(st, 1, ids[i]);
+			dj_stmt_bind_int(st, 2, sign);
+			dj_stmt_bind_int(st, 3, org_id);
+			if ((rc = dj_stmt_exec(st)))
+				return rc;
+		}
 	}
 	return DJ_OK;
-}
-
-void dj_member_count_kind(const struct dj_value *vals, bool *counted, bool *full)
-{
-	const struct dj_value *cat = fv((struct dj_value *)(uintptr_t)vals, "category");
-	const struct dj_value *st = fv((struct dj_value *)(uintptr_t)vals, "status");
-	/* as snapshot() reads them back from a new row */
-	*full = present(cat) && strcmp(cat->s, "full") == 0;
-	*counted = present(st) && strcmp(st->s, "active") == 0;
-}
-
-dj_rc dj_member_counts_add(struct dj_db_conn *c, const char *org_path, bool full, int64_t n)
-{
-	struct snapshot s = { true, full, "" };
-	if (!n)
-		return DJ_OK;
-	snprintf(s.path, sizeof(s.path), "%s", org_path);
-	return adjust(c, &s, n);
 }
 
 /* A member's 党小组 is a group directly under the member's own org (ORG-13). */
@@ -329,16 +513,16 @@ static dj_rc check_group(const struct dj_model_ctx *x, const struct dj_value *va
 
 dj_rc dj_member_create(const struct dj_model_ctx *x, struct dj_value *vals, int64_t *id, struct dj_model_err *err)
 {
-	struct snapshot after;
+	struct dj_member_facts after;
 	dj_rc rc = dj_member_check(vals, NULL, x->a, err);
 	if (!rc)
 		rc = check_group(x, vals, NULL, err);
 	if (!rc)
 		rc = dj_model_insert(x, &dj_member_entity, vals, id, err);
 	if (!rc)
-		rc = snapshot(x->c, *id, &after);
+		rc = dj_member_facts_load(x->c, *id, &after);
 	if (!rc)
-		rc = adjust(x->c, &after, +1);
+		rc = recount_one(x->c, NULL, &after);
 	return rc;
 }
 
@@ -376,7 +560,7 @@ static dj_rc load_current(const struct dj_model_ctx *x, int64_t id, struct dj_va
 dj_rc dj_member_update(const struct dj_model_ctx *x, int64_t id, struct dj_value *vals, struct dj_model_err *err)
 {
 	struct dj_value cur[64];
-	struct snapshot before, after;
+	struct dj_member_facts before, after;
 	dj_rc rc = load_current(x, id, cur);
 	if (rc)
 		return rc;
@@ -384,22 +568,20 @@ dj_rc dj_member_update(const struct dj_model_ctx *x, int64_t id, struct dj_value
 	cur[dj_model_field(&dj_member_entity, "id_number")].set = false;
 	if ((rc = dj_member_check(vals, cur, x->a, err)) || (rc = check_group(x, vals, cur, err)))
 		return rc;
-	if ((rc = snapshot(x->c, id, &before)) || (rc = dj_model_update(x, &dj_member_entity, id, vals, err)) ||
-	    (rc = snapshot(x->c, id, &after)))
+	if ((rc = dj_member_facts_load(x->c, id, &before)) || (rc = dj_model_update(x, &dj_member_entity, id, vals, err)) ||
+	    (rc = dj_member_facts_load(x->c, id, &after)))
 		return rc;
-	if ((rc = adjust(x->c, &before, -1)))
-		return rc;
-	return adjust(x->c, &after, +1);
+	return recount_one(x->c, &before, &after);
 }
 
 dj_rc dj_member_delete(const struct dj_model_ctx *x, int64_t id, const char *reason)
 {
-	struct snapshot before;
-	dj_rc rc = snapshot(x->c, id, &before);
+	struct dj_member_facts before;
+	dj_rc rc = dj_member_facts_load(x->c, id, &before);
 	if (!rc)
 		rc = dj_model_delete(x, &dj_member_entity, id, reason);
 	if (!rc)
-		rc = adjust(x->c, &before, -1);
+		rc = recount_one(x->c, &before, NULL);
 	return rc;
 }
 
@@ -413,22 +595,104 @@ dj_rc dj_member_audit_reveal(const struct dj_model_ctx *x, int64_t id)
 	return dj_audit_append(x->c, x->who, &e);
 }
 
+/* One open org of the recount's walk: its figures so far (org 0 in its table). */
+struct level {
+	int64_t id;
+	struct dj_member_counts m;
+};
+
+/* Write the org's rows, add its figures to its parent's (parent may be NULL), empty it. */
+static dj_rc close_level(struct dj_db_conn *c, struct level *l, struct level *parent)
+{
+	static const char Q_FACET_INS[] = "INSERT INTO org_member_facets(org_id, dim, key, n) VALUES (?, ?, ?, ?)";
+	static const char Q_STATS_INS[] = "INSERT INTO org_stats(org_id, members_full, members_probationary) VALUES (?, ?, ?)";
+	int64_t full = 0, prob = 0;
+	dj_rc rc = DJ_OK;
+	for (size_t i = 0; i < l->m.cap && !rc; i++) {
+		const struct dj_member_count_ent *e = &l->m.e[i];
+		struct dj_stmt *st;
+		if (e->dim < 0 || !e->n)
+			continue;
+		if (e->dim == DJ_MF_CAT && strcmp(e->key, "full") == 0)
+			full = e->n;
+		if (e->dim == DJ_MF_CAT && strcmp(e->key, "probationary") == 0)
+			prob = e->n;
+		if (parent)
+			ent_get(&parent->m, 0, e->dim, e->key)->n += e->n;
+		if (!(rc = dj_db_prepare(c, Q_FACET_INS, &st))) {
+			dj_stmt_bind_int(st, 1, l->id);
+			dj_stmt_bind_text(st, 2, dj_member_facet_names[e->dim]);
+			dj_stmt_bind_text(st, 3, e->key);
+			dj_stmt_bind_int(st, 4, e->n);
+			rc = dj_stmt_exec(st);
+		}
+	}
+	if (!rc && (full || prob)) {
+		struct dj_stmt *st;
+		if (!(rc = dj_db_prepare(c, Q_STATS_INS, &st))) {
+			dj_stmt_bind_int(st, 1, l->id);
+			dj_stmt_bind_int(st, 2, full);
+			dj_stmt_bind_int(st, 3, prob);
+			rc = dj_stmt_exec(st);
+		}
+	}
+	ents_clear(l->m.e, l->m.cap);
+	l->m.n = 0;
+	return rc;
+}
+
 dj_rc dj_member_recount(struct dj_db_conn *c)
 {
-	/* Each org's count includes its descendants: join members to every ancestor by path prefix. */
-	static const char Q_RESET[] = "DELETE FROM org_stats";
-	static const char Q_FILL[] =
-		"INSERT INTO org_stats(org_id, members_full, members_probationary)"
-		" SELECT o.id, COALESCE(SUM(m.category = 'full'), 0), COALESCE(SUM(m.category = 'probationary'), 0)"
-		" FROM orgs o JOIN members m ON m.org_path >= o.path AND m.org_path < substr(o.path, 1, length(o.path) - 1) || '0'"
-		" WHERE m.status = 'active' AND m.deleted_at IS NULL GROUP BY o.id";
-	struct dj_stmt *s;
-	dj_rc rc = dj_db_prepare(c, Q_RESET, &s);
-	if (!rc)
-		rc = dj_stmt_exec(s);
-	if (!rc)
-		rc = dj_db_prepare(c, Q_FILL, &s);
-	if (!rc)
-		rc = dj_stmt_exec(s);
+	/* Ordered by the org's path, every subtree's members are contiguous and come after the
+	 * subtree's root: one pass, each org's figures merged into its parent's when it closes.
+	 * Linear in members plus the rows written (the old range join was orgs × members). */
+	static const char Q_MEMBERS_BY_PATH[] =
+		"SELECT o.path, m.sex, m.birth_date, m.category, m.education, m.occupation, m.joined_on"
+		" FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.status = 'active' AND m.deleted_at IS NULL"
+		" ORDER BY o.path";
+	struct level stack[DJ_PATH_MAX / 2];
+	int64_t ids[DJ_PATH_MAX / 2];
+	size_t depth = 0, nstack = sizeof(stack) / sizeof(stack[0]);
+	struct dj_member_facts f;
+	struct dj_stmt *st;
+	dj_rc rc;
+	for (size_t i = 0; i < nstack; i++)
+		stack[i].m = (struct dj_member_counts)DJ_MEMBER_COUNTS_INIT;
+	if ((rc = dj_db_exec_sql(c, "DELETE FROM org_stats; DELETE FROM org_member_facets;")) ||
+	    (rc = dj_db_prepare(c, Q_MEMBERS_BY_PATH, &st)))
+		goto out;
+	while ((rc = dj_stmt_step(st)) == DJ_ROW) {
+		const char *path = dj_stmt_text(st, 0);
+		size_t n = path_ids(path, ids, nstack), keep = 0;
+		dj_rc wrc = DJ_OK;
+		while (keep < depth && keep < n && stack[keep].id == ids[keep])
+			keep++;
+		while (depth > keep && !wrc) {
+			depth--;
+			wrc = close_level(c, &stack[depth], depth ? &stack[depth - 1] : NULL);
+		}
+		if (wrc) {
+			rc = wrc;
+			break;
+		}
+		for (; depth < n; depth++)
+			stack[depth].id = ids[depth];
+		if (!n)
+			continue;
+		dj_member_facts_set(&f, path, "active", false, dj_stmt_text(st, 1), dj_stmt_text(st, 2),
+				    dj_stmt_text(st, 3), dj_stmt_text(st, 4), dj_stmt_text(st, 5), dj_stmt_text(st, 6));
+		add_facts(&stack[n - 1].m, 0, &f, 1);
+	}
+	dj_stmt_reset(st);
+	if (rc != DJ_DONE)
+		goto out;
+	rc = DJ_OK;
+	while (depth > 0 && !rc) {
+		depth--;
+		rc = close_level(c, &stack[depth], depth ? &stack[depth - 1] : NULL);
+	}
+out:
+	for (size_t i = 0; i < nstack; i++)
+		dj_member_counts_release(&stack[i].m);
 	return rc;
 }

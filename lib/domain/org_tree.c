@@ -4,6 +4,7 @@
 #include <string.h>
 #include "dj/audit.h"
 #include "dj/org.h"
+#include "dj/member.h"
 #include "dj/schema.h"
 #include "dj/banned.h"
 
@@ -121,39 +122,11 @@ dj_rc dj_org_update(const struct dj_model_ctx *x, int64_t id, const struct dj_va
 	return rc;
 }
 
-/* Adds sign × (full, probationary) to each org on path (ids parsed from "/1/5/23/"). */
-static dj_rc adjust_counts(struct dj_db_conn *c, const char *path, int64_t full, int64_t prob, int sign)
-{
-	const char *p = path;
-	while (*p == '/') {
-		int64_t id = 0;
-		p++;
-		while (*p >= '0' && *p <= '9')
-			id = id * 10 + (*p++ - '0');
-		if (!id)
-			break;
-		struct dj_stmt *s;
-		dj_rc rc = dj_db_prepare(c, "INSERT INTO org_stats(org_id, members_full, members_probationary) VALUES (?, ?, ?)"
-					    " ON CONFLICT(org_id) DO UPDATE SET members_full = members_full + excluded.members_full,"
-					    " members_probationary = members_probationary + excluded.members_probationary",
-				      &s);
-		if (rc)
-			return rc;
-		dj_stmt_bind_int(s, 1, id);
-		dj_stmt_bind_int(s, 2, sign * full);
-		dj_stmt_bind_int(s, 3, sign * prob);
-		if ((rc = dj_stmt_exec(s)))
-			return rc;
-	}
-	return DJ_OK;
-}
-
 dj_rc dj_org_move(const struct dj_model_ctx *x, int64_t id, int64_t new_parent, struct dj_model_err *err)
 {
 	struct dj_org o, np, op;
 	struct dj_stmt *s;
 	char new_path[DJ_PATH_MAX], ts[26];
-	int64_t full = 0, prob = 0;
 	struct dj_strbuf before = DJ_STRBUF_INIT, after = DJ_STRBUF_INIT;
 	dj_rc rc = org_json(x, id, &before, &o);
 	if (rc)
@@ -226,17 +199,8 @@ dj_rc dj_org_move(const struct dj_model_ctx *x, int64_t id, int64_t new_parent, 
 		if ((rc = dj_stmt_exec(s)))
 			goto out;
 	}
-	/* Counts: the moved subtree's totals leave the old ancestors and join the new ones. */
-	rc = dj_db_prepare(x->c, "SELECT members_full, members_probationary FROM org_stats WHERE org_id = ?", &s);
-	if (rc)
-		goto out;
-	dj_stmt_bind_int(s, 1, id);
-	if (dj_stmt_step(s) == DJ_ROW) {
-		full = dj_stmt_int(s, 0);
-		prob = dj_stmt_int(s, 1);
-	}
-	dj_stmt_reset(s);
-	if ((rc = adjust_counts(x->c, op.path, full, prob, -1)) || (rc = adjust_counts(x->c, np.path, full, prob, +1)))
+	/* Counts: the moved subtree's figures leave the old ancestors and join the new ones. */
+	if ((rc = dj_member_counts_move(x->c, id, op.path, np.path)))
 		goto out;
 	{
 		/* The moved org is now in the new place; read it with the same scope. */

@@ -129,7 +129,18 @@ static const struct dj_migration dev_migrations[] = {
 	  "CREATE INDEX member_mobility_member ON member_mobility(member_id);", NULL },
 	{ 12, "indexes the planner needs: none on code/flag filters of scoped tables, covering member path index", NULL,
 	  ddl_planner_indexes },
+	/* Filled by dj_member_recount right after (dj_schema_open): SQL alone would be quadratic. */
+	{ 13, "per-org STAT-3 figures of active members (subtree-inclusive)",
+	  "CREATE TABLE org_member_facets (org_id INTEGER NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL,"
+	  " n INTEGER NOT NULL, PRIMARY KEY (org_id, dim, key)) STRICT, WITHOUT ROWID;"
+	  /* The stats' orgs_by_kind counts each kind's subtree range in the index alone; members
+	   * who joined after a past as_of are found by date (org_stats.c). */
+	  "CREATE INDEX IF NOT EXISTS orgs_kind_path ON orgs(kind, path);"
+	  "CREATE INDEX IF NOT EXISTS members_joined_on ON members(joined_on);", NULL },
 };
+
+/* The version that created org_member_facets: a store migrated across it is recounted once. */
+#define FACETS_VERSION 13
 
 const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", "dev_cases",
 					      "dues_bills", "dues_payments", "dues_cycles", NULL };
@@ -146,11 +157,14 @@ dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **ou
 	dj_rc rc = dj_db_open(path, readers, flags, out);
 	if (rc || (flags & DJ_DB_NO_MIGRATE))
 		return rc;
+	int was = dj_db_schema_version(*out);
 	rc = dj_db_apply_migrations(*out, migrations, sizeof(migrations) / sizeof(migrations[0]));
 	if (!rc)
 		rc = dj_db_apply_migrations(*out, dev_migrations, sizeof(dev_migrations) / sizeof(dev_migrations[0]));
 	if (!rc && !(rc = dj_db_begin(*out, &c))) {
 		rc = dj_codes_sync(c);
+		if (!rc && was < FACETS_VERSION && dj_db_schema_version(*out) >= FACETS_VERSION)
+			rc = dj_member_recount(c);
 		if (rc)
 			dj_db_rollback(c);
 		else

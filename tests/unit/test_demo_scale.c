@@ -1,5 +1,6 @@
 /* test_demo_scale.c — unit tests for the province-scale generator (lib/domain/demo_scale.c) on a
- * small scale: the tree's paths, members' org paths, org_stats equal to dj_member_recount, valid
+ * small scale: the tree's paths, members' org paths, org_stats and org_member_facets equal to a direct
+ * per-org count, valid
  * and unique 身份证号 behind the PII columns, the demo logins, and the same data for the same seed. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,28 +101,63 @@ static void test_scale_store(void **state)
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM members m JOIN orgs g ON g.id = m.party_group_id"
 				   " WHERE g.parent_id <> m.org_id OR g.kind <> 'group'"),
 			 0);
-	/* the root's count is every active member; then the same table as dj_member_recount builds */
+	/* the root's count is every active member; then the tables dj_member_recount built (one pass
+	 * in path order) equal a direct range join per org (quadratic, fine at this size) */
 	assert_int_equal(count(db, "SELECT members_full + members_probationary FROM org_stats WHERE org_id = 1"),
 			 count(db, "SELECT COUNT(*) FROM members WHERE status = 'active'"));
-	struct dj_strbuf before = DJ_STRBUF_INIT, after = DJ_STRBUF_INIT;
+	struct dj_strbuf want = DJ_STRBUF_INIT, got = DJ_STRBUF_INIT;
 	struct dj_db_conn *c;
 	struct dj_stmt *s;
-	static const char q_stats[] = "SELECT org_id || ':' || members_full || ':' || members_probationary FROM org_stats ORDER BY org_id";
-	for (int pass = 0; pass < 2; pass++) {
-		struct dj_strbuf *sb = pass ? &after : &before;
-		assert_int_equal(dj_db_begin(db, &c), DJ_OK);
-		if (pass)
-			assert_int_equal(dj_member_recount(c), DJ_OK);
-		assert_int_equal(dj_db_prepare(c, q_stats, &s), DJ_OK);
-		while (dj_stmt_step(s) == DJ_ROW)
-			dj_strbuf_addf(sb, "%s\n", dj_stmt_text(s, 0));
-		dj_stmt_reset(s);
-		dj_db_rollback(c);
-	}
-	assert_true(before.len > 0);
-	assert_string_equal(before.buf, after.buf);
-	dj_strbuf_release(&before);
-	dj_strbuf_release(&after);
+#define SUBTREE_JOIN                                                                                                   \
+	" FROM orgs o JOIN members m ON m.org_path >= o.path AND m.org_path < substr(o.path, 1, length(o.path) - 1) || '0'" \
+	" WHERE m.status = 'active' AND m.deleted_at IS NULL"
+#define SEXKEY "(CASE m.sex WHEN '1' THEN '1' WHEN '2' THEN '2' ELSE '0' END)"
+	static const char *const ref[] = {
+		"SELECT o.id || ':' || SUM(m.category = 'full') || ':' || SUM(m.category = 'probationary')" SUBTREE_JOIN
+		" GROUP BY o.id ORDER BY o.id",
+		"SELECT o.id || ':cat:' || m.category || ':' || COUNT(*)" SUBTREE_JOIN " GROUP BY o.id, m.category ORDER BY o.id, m.category",
+		"SELECT o.id || ':sex:' || " SEXKEY " || ':' || COUNT(*)" SUBTREE_JOIN " GROUP BY o.id, " SEXKEY " ORDER BY o.id, " SEXKEY,
+		"SELECT o.id || ':bd:' || m.birth_date || '|' || " SEXKEY " || ':' || COUNT(*)" SUBTREE_JOIN
+		" AND m.birth_date IS NOT NULL GROUP BY o.id, m.birth_date || '|' || " SEXKEY " ORDER BY o.id, m.birth_date || '|' || " SEXKEY,
+		"SELECT o.id || ':bm:' || substr(m.birth_date, 1, 7) || '|' || " SEXKEY " || ':' || COUNT(*)" SUBTREE_JOIN
+		" AND m.birth_date IS NOT NULL GROUP BY o.id, substr(m.birth_date, 1, 7) || '|' || " SEXKEY " ORDER BY o.id, substr(m.birth_date, 1, 7) || '|' || " SEXKEY,
+		"SELECT o.id || ':edu:' || COALESCE(m.education, 'unknown') || ':' || COUNT(*)" SUBTREE_JOIN
+		" GROUP BY o.id, COALESCE(m.education, 'unknown') ORDER BY o.id, COALESCE(m.education, 'unknown')",
+		"SELECT o.id || ':occ:' || COALESCE(m.occupation, 'unknown') || ':' || COUNT(*)" SUBTREE_JOIN
+		" GROUP BY o.id, COALESCE(m.occupation, 'unknown') ORDER BY o.id, COALESCE(m.occupation, 'unknown')",
+		"SELECT o.id || ':jm:' || substr(m.joined_on, 1, 7) || ':' || COUNT(*)" SUBTREE_JOIN
+		" AND m.joined_on IS NOT NULL GROUP BY o.id, substr(m.joined_on, 1, 7) ORDER BY o.id, substr(m.joined_on, 1, 7)",
+	};
+	static const char *const built[] = {
+		"SELECT org_id || ':' || members_full || ':' || members_probationary FROM org_stats ORDER BY org_id",
+		"SELECT org_id || ':cat:' || key || ':' || n FROM org_member_facets WHERE dim = 'cat' ORDER BY org_id, key",
+		"SELECT org_id || ':sex:' || key || ':' || n FROM org_member_facets WHERE dim = 'sex' ORDER BY org_id, key",
+		"SELECT org_id || ':bd:' || key || ':' || n FROM org_member_facets WHERE dim = 'bd' ORDER BY org_id, key",
+		"SELECT org_id || ':bm:' || key || ':' || n FROM org_member_facets WHERE dim = 'bm' ORDER BY org_id, key",
+		"SELECT org_id || ':edu:' || key || ':' || n FROM org_member_facets WHERE dim = 'edu' ORDER BY org_id, key",
+		"SELECT org_id || ':occ:' || key || ':' || n FROM org_member_facets WHERE dim = 'occ' ORDER BY org_id, key",
+		"SELECT org_id || ':jm:' || key || ':' || n FROM org_member_facets WHERE dim = 'jm' ORDER BY org_id, key",
+	};
+	assert_int_equal(dj_db_reader(db, &c), DJ_OK);
+	for (size_t q = 0; q < sizeof(ref) / sizeof(ref[0]); q++)
+		for (int pass = 0; pass < 2; pass++) {
+			struct dj_strbuf *sb = pass ? &got : &want;
+			assert_int_equal(dj_db_prepare(c, pass ? built[q] : ref[q], &s), DJ_OK);
+			while (dj_stmt_step(s) == DJ_ROW)
+				dj_strbuf_addf(sb, "%s\n", dj_stmt_text(s, 0));
+			dj_stmt_reset(s);
+		}
+	dj_db_release(c);
+	assert_true(want.len > 1000);
+	assert_string_equal(want.buf, got.buf);
+	dj_strbuf_release(&want);
+	dj_strbuf_release(&got);
+	/* recounting again changes nothing */
+	assert_int_equal(dj_db_begin(db, &c), DJ_OK);
+	int64_t rows = count(db, "SELECT COUNT(*) FROM org_member_facets");
+	assert_int_equal(dj_member_recount(c), DJ_OK);
+	assert_int_equal(dj_db_commit(c), DJ_OK);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM org_member_facets"), rows);
 	/* every 身份证号 opens, is valid, and agrees with birth date and sex; blind indexes are unique */
 	struct dj_date today = dj_date_today();
 	int64_t n = 0;
