@@ -203,3 +203,31 @@ t('stats after an org move: the branch with its members leaves one township and 
   assert.equal(r.status, 200, JSON.stringify(r.body))
   await checkAll('a2 back under a')
 })
+
+t('stats after a member import into a branch and after the batch is rolled back (the import adds its rows in bulk)', async () => {
+  const q = (v) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v ?? ''))
+  const rows = [['姓名*', '身份证号*', '人员类别*', '性别', '学历', '入党日期', '转正日期']]
+  const births = ['1990-03-15', '1990-03-16', '1955-11-30', '1999-12-31', '1970-07-07', '1986-02-28']
+  births.forEach((b, i) => {
+    const prob = i % 3 === 2
+    rows.push([`导入统计${i}`, freshId(b, i % 2 === 0), prob ? '预备党员' : '正式党员', i % 2 === 0 ? '男' : '女',
+      i % 2 ? '大学本科' : '31', prob ? '2026-01-10' : '2004-05-04', prob ? '' : '2005-05-04'])
+  })
+  const body = Buffer.from(rows.map((r) => r.map(q).join(',')).join('\r\n') + '\r\n', 'utf8')
+  const r = await admin.post(`/api/v1/import/members?dry_run=0&org_id=${tree.a2}`, body, { 'Content-Type': 'text/csv' })
+  assert.equal(r.status, 202, JSON.stringify(r.body))
+  let job
+  for (let i = 0; i < 400; i++) {
+    job = (await admin.get(`/api/v1/import/jobs/${r.body.job_id}`)).body
+    if (job.state !== 'running') break
+    await new Promise((res) => setTimeout(res, 25))
+  }
+  assert.equal(job.state, 'done', JSON.stringify(job))
+  assert.ok(job.result.batch_id, JSON.stringify(job.result))
+  assert.equal(job.result.rows_imported ?? births.length, births.length, JSON.stringify(job.result))
+  dates.add('2026-01-09')
+  await checkAll('after an import')
+  const rb = await admin.post(`/api/v1/import/batches/${job.result.batch_id}/rollback`)
+  assert.equal(rb.status, 200, JSON.stringify(rb.body))
+  await checkAll('after the import was rolled back')
+})
