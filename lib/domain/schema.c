@@ -136,11 +136,13 @@ static const struct dj_migration dev_migrations[] = {
 	  /* The stats' orgs_by_kind counts each kind's subtree range in the index alone; members
 	   * who joined after a past as_of are found by date (org_stats.c). */
 	  "CREATE INDEX IF NOT EXISTS orgs_kind_path ON orgs(kind, path);"
-	  "CREATE INDEX IF NOT EXISTS members_joined_on ON members(joined_on);", NULL },
+	  "CREATE INDEX IF NOT EXISTS members_joined_on ON members(joined_on);"
+	  /* The recount that fills it runs after the migrations (dj_schema_open); the marker survives an
+	   * interrupted recount, so the next start runs it again. */
+	  "INSERT INTO settings(key, value, updated_at) VALUES ('counts.recount', 'pending', '2026-11-23T00:00:00Z');",
+	  NULL },
 };
 
-/* The version that created org_member_facets: a store migrated across it is recounted once. */
-#define FACETS_VERSION 13
 
 const char *const dj_schema_path_tables[] = { "members", "meetings", "meeting_types", "import_batches", "dev_cases",
 					      "dues_bills", "dues_payments", "dues_cycles", NULL };
@@ -151,20 +153,35 @@ const struct dj_entity *const dj_schema_entities[] = {
 	&dj_dues_exemption_entity, &dj_dues_bill_entity, &dj_dues_payment_entity, &dj_dues_cycle_entity, NULL,
 };
 
+/* Whether a migration asked for the pre-aggregated counts to be rebuilt (and no recount has
+ * committed since). */
+static bool recount_pending(struct dj_db_conn *c)
+{
+	struct dj_stmt *s;
+	bool pending = false;
+	if (dj_db_prepare(c, "SELECT 1 FROM settings WHERE key = 'counts.recount'", &s) == DJ_OK) {
+		pending = dj_stmt_step(s) == DJ_ROW;
+		dj_stmt_reset(s);
+	}
+	return pending;
+}
+
 dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **out)
 {
 	struct dj_db_conn *c;
 	dj_rc rc = dj_db_open(path, readers, flags, out);
 	if (rc || (flags & DJ_DB_NO_MIGRATE))
 		return rc;
-	int was = dj_db_schema_version(*out);
 	rc = dj_db_apply_migrations(*out, migrations, sizeof(migrations) / sizeof(migrations[0]));
 	if (!rc)
 		rc = dj_db_apply_migrations(*out, dev_migrations, sizeof(dev_migrations) / sizeof(dev_migrations[0]));
 	if (!rc && !(rc = dj_db_begin(*out, &c))) {
 		rc = dj_codes_sync(c);
-		if (!rc && was < FACETS_VERSION && dj_db_schema_version(*out) >= FACETS_VERSION)
+		if (!rc && recount_pending(c)) {
 			rc = dj_member_recount(c);
+			if (!rc)
+				rc = dj_db_exec_sql(c, "DELETE FROM settings WHERE key = 'counts.recount'");
+		}
 		if (rc)
 			dj_db_rollback(c);
 		else
