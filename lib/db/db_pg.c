@@ -258,11 +258,13 @@ static int translate(const char *sql, struct dj_strbuf *out)
 
 /* Functions the shared dialect uses that PostgreSQL lacks; created once, under the write lock. */
 static const char PRELUDE[] =
+	"CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT strpos($1, $2)';"
+	/* SUM(a = b): the state starts NULL (no rows: NULL, as in SQLite), the first row makes it a number */
+	"CREATE OR REPLACE FUNCTION dj_bool_sum(bigint, boolean) RETURNS bigint LANGUAGE sql IMMUTABLE"
+	" AS 'SELECT COALESCE($1, 0) + CASE WHEN $2 THEN 1 ELSE 0 END';"
 	"DO $do$ BEGIN"
-	" IF NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'dj_bool_sum') THEN"
-	"  CREATE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT strpos($1, $2)';"
-	"  CREATE FUNCTION dj_bool_sum(bigint, boolean) RETURNS bigint LANGUAGE sql IMMUTABLE"
-	"   AS 'SELECT $1 + CASE WHEN $2 THEN 1 ELSE 0 END';"
+	" IF NOT EXISTS (SELECT 1 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid"
+	"  WHERE p.proname = 'sum' AND a.aggtransfn = 'dj_bool_sum'::regproc) THEN"
 	"  CREATE AGGREGATE sum(boolean) (SFUNC = dj_bool_sum, STYPE = bigint);"
 	" END IF;"
 	" END $do$;";
