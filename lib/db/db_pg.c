@@ -35,7 +35,7 @@ struct pgc {
 	int nstmt;
 	int64_t changes;
 	char err[512];
-	char explicit_ids[8][64]; /* tables written with explicit ids in this transaction */
+	char explicit_ids[128][64]; /* tables written with explicit ids in this transaction */
 	int nexplicit;
 };
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { deflateSync } from 'node:zlib'
-import { startServer, serverTest, session, addUser, errorShapeProblem, hasChinese } from '../lib/server.mjs'
+import { startServer, serverTest, session, addUser, errorShapeProblem, hasChinese, storeExec } from '../lib/server.mjs'
 
 let srv
 let admin // county admin
@@ -605,7 +605,7 @@ t('QR sign-in: a token with an SVG code; the linked member signs in and is prese
   if (sqliteAvailable()) {
     const t2 = (await cg.post(`/api/v1/meetings/${m2.id}/checkin-token`)).body.token
     const hash = createHash('sha256').update(t2).digest('hex')
-    execFileSync('sqlite3', [srv.db, `UPDATE meeting_checkins SET expires_at = expires_at - 600 WHERE token_hash = '${hash}'`])
+    storeExec(srv.db, `UPDATE meeting_checkins SET expires_at = expires_at - 600 WHERE token_hash = '${hash}'`)
     assertError(await dy.post(`/api/v1/meetings/${m2.id}/checkin`, { token: t2 }), 422, 'token')
     const a2 = await cg.get(`/api/v1/meetings/${m2.id}/attendance?per_page=200`)
     assert.equal(a2.body.items.find((x) => x.member_id === memberId).status, null)

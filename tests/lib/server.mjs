@@ -87,6 +87,12 @@ function pgDatabase(path) {
   return url
 }
 
+/** Run SQL directly on a test's store (sqlite3 on the file; psql on its PostgreSQL database in PG mode). */
+export function storeExec(db, sql) {
+  if (PG_URL) return execFileSync('psql', [pgDatabase(db), '-qXAtc', sql], { encoding: 'utf8' }).trim()
+  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim()
+}
+
 /** args and env with every `--db FILE` pointed at FILE's PostgreSQL database (PG mode only). */
 function storeArgs(args, env) {
   if (!PG_URL) return { args, env }
