@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { cli, cliOk, startServer, api, tempDir, hasChinese, DEMO_USERS, DEMO_PASSWORD } from '../lib/server.mjs'
+import { cli, cliOk, startServer, api, tempDir, hasChinese, addUser, storeExec, DEMO_USERS, DEMO_PASSWORD } from '../lib/server.mjs'
 
 // ARCHITECTURE.md lists these ("every one has --help").
 const IMPLEMENTED = ['serve', 'init', 'demo', 'user', 'import', 'export', 'backup', 'restore', 'audit', 'openapi', 'version', 'report', 'rules']
@@ -145,4 +145,30 @@ test('audit verify, backup and restore refuse bad arguments and missing files', 
   assert.ok(!existsSync(join(dir, 'missing.db')), 'serve does not create a database')
   r = await cli(['serve', '--port', 'eighty'])
   assert.equal(r.code, 2)
+})
+
+test('copy: every row into a new store, audit chain verified; a store that is not new is refused and left as it was', async () => {
+  const dir = tempDir()
+  const src = join(dir, 'src.db')
+  const root = Number(await cliOk(['init', '--db', src, '--org-name', '复制测试县委']))
+  await addUser(src, { username: 'copyadmin', role: 'admin', org: root, password: 'Copy#Admin2026' })
+  const dst = join(dir, 'dst.db')
+  const r = await cli(['copy', '--from', src, '--to', dst], { sqlite: true })
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /复制完成/)
+  for (const table of ['orgs', 'users', 'audit_log', 'code_items', 'settings']) {
+    assert.equal(storeExec(dst, `SELECT COUNT(*) FROM ${table}`), storeExec(src, `SELECT COUNT(*) FROM ${table}`), table)
+  }
+  assert.equal(storeExec(dst, 'SELECT username FROM users'), 'copyadmin')
+  const v = await cli(['audit', 'verify', '--db', dst])
+  assert.equal(v.code, 0, v.stdout + v.stderr)
+  // again into the same (now not empty) store: refused with a Chinese message, nothing added
+  const again = await cli(['copy', '--from', src, '--to', dst], { sqlite: true })
+  assert.notEqual(again.code, 0)
+  assert.ok(hasChinese(again.stderr), again.stderr)
+  assert.equal(storeExec(dst, 'SELECT COUNT(*) FROM users'), '1')
+  // missing arguments: usage error
+  const bad = await cli(['copy', '--from', src])
+  assert.notEqual(bad.code, 0)
+  assert.ok(hasChinese(bad.stderr), bad.stderr)
 })
