@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(
   build-essential pkg-config clang libclang-rt-14-dev
-  libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 libsodium-dev libinih-dev libcmocka-dev
+  libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libinih-dev libcmocka-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev libcairo2-dev libpango1.0-dev libqrencode-dev
   fonts-noto-cjk chromium wrk nginx poppler-utils libreoffice-calc-nogui nodejs npm
 )

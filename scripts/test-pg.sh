@@ -13,6 +13,13 @@ BIN=${DJ_BIN:-build/dangjian}
 FILES=(api/foundation.test.mjs api/auth.test.mjs api/users.test.mjs api/orgs.test.mjs api/members.test.mjs
 	api/stats_facets.test.mjs api/import.test.mjs api/meetings.test.mjs api/compliance.test.mjs api/develop.test.mjs
 	api/dues.test.mjs pg/scaleout.test.mjs)
+# The PostgreSQL server is only needed here, not by `make test`: installed on first use.
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null
+fi
 DIR=$(mktemp -d /tmp/dj-pg-XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 trap 'scripts/pg.sh stop "$DIR"' EXIT
