@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 BIN=${DJ_BIN:-build/dangjian}
 FILES=(api/foundation.test.mjs api/auth.test.mjs api/users.test.mjs api/orgs.test.mjs api/members.test.mjs
 	api/stats_facets.test.mjs api/import.test.mjs api/meetings.test.mjs api/compliance.test.mjs api/develop.test.mjs
-	api/dues.test.mjs pg/scaleout.test.mjs)
+	api/dues.test.mjs api/dues_calc.test.mjs api/dues_pdf.test.mjs api/hostile.test.mjs api/access.test.mjs
+	pg/scaleout.test.mjs)
 # The PostgreSQL server is only needed here, not by `make test`: installed on first use.
 if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
 	SUDO=""
