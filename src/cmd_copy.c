@@ -37,10 +37,14 @@ int cmd_copy(int argc, char **argv)
 		dj_db_close(src);
 		return 1;
 	}
-	rc = dj_db_copy(src, dst, progress, NULL);
+	char failed[64];
+	rc = dj_db_copy(src, dst, progress, NULL, failed, sizeof(failed));
 	dj_db_close(src);
 	if (rc) {
-		fprintf(stderr, "错误：复制失败，目标库未写入任何数据：%s\n", dj_rc_message(rc));
+		if (failed[0])
+			fprintf(stderr, "错误：复制表 %s 时失败，目标库未写入任何数据：%s\n", failed, dj_rc_message(rc));
+		else
+			fprintf(stderr, "错误：复制失败，目标库未写入任何数据：%s\n", dj_rc_message(rc));
 		dj_db_close(dst);
 		return 1;
 	}

@@ -86,9 +86,9 @@ int dj_db_schema_version(struct dj_db *db);
 dj_rc dj_db_backup(struct dj_db *db, const char *dest);
 /** Copy every row of a SQLite store into dst, a store of the same schema version whose tables hold no
  *  audit rows (e.g. a new PostgreSQL database), in one transaction on dst; row counts are compared per
- *  table. progress (may be NULL) is called after each table. */
+ *  table. progress (may be NULL) is called after each table; on failure failed_table names the table. */
 dj_rc dj_db_copy(struct dj_db *src, struct dj_db *dst, void (*progress)(const char *table, int64_t rows, void *arg),
-		 void *arg);
+		 void *arg, char *failed_table, size_t failed_len);
 /** Check the store's integrity (PRAGMA integrity_check); DJ_ERR_CORRUPT if not "ok". */
 dj_rc dj_db_integrity(struct dj_db *db);
 /** Figures for /metrics. */

@@ -152,13 +152,15 @@ out:
 }
 
 dj_rc dj_db_copy(struct dj_db *src, struct dj_db *dst, void (*progress)(const char *table, int64_t rows, void *arg),
-		 void *arg)
+		 void *arg, char *failed_table, size_t failed_len)
 {
 	struct dj_db_conn *r, *w;
 	struct dj_stmt *s;
 	char *tables[256];
 	int nt = 0;
 	dj_rc rc;
+	if (failed_len)
+		failed_table[0] = '\0';
 	if (dj_db_schema_version(src) != dj_db_schema_version(dst))
 		return DJ_ERR_CONFLICT;
 	if ((rc = dj_db_reader(src, &r)))
@@ -180,8 +182,10 @@ dj_rc dj_db_copy(struct dj_db *src, struct dj_db *dst, void (*progress)(const ch
 	/* The destination's migrations filled the code lists: the source's rows replace them. */
 	for (int i = 0; i < nt && !rc; i++) {
 		if (strcmp(tables[i], "audit_log") == 0) {
-			if (count_rows(w, tables[i]) != 0)
+			if (count_rows(w, tables[i]) != 0) {
 				rc = DJ_ERR_CONFLICT; /* never delete audit rows */
+				snprintf(failed_table, failed_len, "%s", tables[i]);
+			}
 			continue;
 		}
 		char del[160];
@@ -193,10 +197,12 @@ dj_rc dj_db_copy(struct dj_db *src, struct dj_db *dst, void (*progress)(const ch
 		rc = copy_table(r, w, tables[i], &rows);
 		if (!rc && count_rows(w, tables[i]) != count_rows(r, tables[i]))
 			rc = DJ_ERR_INTERNAL;
-		if (rc)
+		if (rc) {
 			dj_log_error("store_copy_failed", "table=%s err=\"%s\"", tables[i], dj_db_errmsg(w));
-		else if (progress)
+			snprintf(failed_table, failed_len, "%s", tables[i]);
+		} else if (progress) {
 			progress(tables[i], rows, arg);
+		}
 	}
 	if (rc)
 		dj_db_rollback(w);

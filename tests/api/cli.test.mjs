@@ -172,3 +172,13 @@ test('copy: every row into a new store, audit chain verified; a store that is no
   assert.notEqual(bad.code, 0)
   assert.ok(hasChinese(bad.stderr), bad.stderr)
 })
+
+test('DJ_KEY_FILE names the PII key file for every command (a PostgreSQL store has no file to sit beside)', async () => {
+  const dir = tempDir()
+  const db = join(dir, 'k.db')
+  const key = join(dir, 'elsewhere', 'pii.key')
+  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'elsewhere')))
+  await cliOk(['init', '--db', db, '--org-name', '密钥测试县委'], { env: { DJ_KEY_FILE: key } })
+  assert.ok(existsSync(key), 'the key is created where DJ_KEY_FILE says')
+  assert.ok(!existsSync(db + '.key'), 'and not beside the database')
+})
