@@ -89,6 +89,13 @@ dj_rc dj_db_backup(struct dj_db *db, const char *dest);
  *  table. progress (may be NULL) is called after each table; on failure failed_table names the table. */
 dj_rc dj_db_copy(struct dj_db *src, struct dj_db *dst, void (*progress)(const char *table, int64_t rows, void *arg),
 		 void *arg, char *failed_table, size_t failed_len);
+/** Bulk load, inside the caller's write transaction: drop table's secondary indexes and append their
+ *  DDL to ddl, to be rebuilt by dj_db_indexes_rebuild before commit (one sort per index instead of a
+ *  B-tree insert per row and index). Other connections keep their snapshot, indexes included. A no-op
+ *  (ddl left empty) on backends other than SQLite. */
+dj_rc dj_db_indexes_suspend(struct dj_db_conn *c, const char *table, struct dj_strbuf *ddl);
+/** Rebuild what dj_db_indexes_suspend dropped; DJ_ERR_CONFLICT if a unique index refuses the rows. */
+dj_rc dj_db_indexes_rebuild(struct dj_db_conn *c, const struct dj_strbuf *ddl);
 /** Check the store's integrity (PRAGMA integrity_check); DJ_ERR_CORRUPT if not "ok". */
 dj_rc dj_db_integrity(struct dj_db *db);
 /** Figures for /metrics. */

@@ -82,17 +82,26 @@ void dj_member_facts_set(struct dj_member_facts *f, const char *org_path, const 
 /** Read member id's facts (not counted if there is no such row). */
 dj_rc dj_member_facts_load(struct dj_db_conn *c, int64_t id, struct dj_member_facts *f);
 
-struct dj_member_count_ent; /* private: one (org, dim, key) delta */
-/** Deltas to apply to org_stats and org_member_facets. Zero-initialized is valid. */
+struct dj_member_count_ent;  /* private: one (org, dim, key) delta */
+struct dj_member_count_leaf; /* private: an org deltas were recorded at, and its path */
+/** Deltas to apply to org_stats and org_member_facets. Zero-initialized is valid. A write is
+ *  recorded at the member's own org only; the flush carries it up to every org on the path. */
 struct dj_member_counts {
 	struct dj_member_count_ent *e;
 	size_t cap, n;
+	struct dj_member_count_leaf *leaf;
+	size_t leaf_cap, leaf_n;
+	const struct dj_member_count_ent **sorted; /* dj_member_counts_seal's */
+	size_t nsorted;
 };
-#define DJ_MEMBER_COUNTS_INIT { NULL, 0, 0 }
+#define DJ_MEMBER_COUNTS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0 }
 /** Record a write: before (NULL on create) leaves every org on its path, after (NULL on delete)
  *  joins every org on its path. Memory is the accumulator's (dj_member_counts_release). */
 void dj_member_counts_add(struct dj_member_counts *acc, const struct dj_member_facts *before,
 			  const struct dj_member_facts *after);
+/** Optional, before the flush and on any thread: the work of the flush that needs no connection
+ *  (carrying deltas up the paths, ordering the rows). No adds after it until the flush. */
+void dj_member_counts_seal(struct dj_member_counts *acc);
 /** Apply the accumulated deltas on c (inside the caller's write transaction) and empty acc. */
 dj_rc dj_member_counts_flush(struct dj_member_counts *acc, struct dj_db_conn *c);
 /** Free the accumulator's memory (unflushed deltas are dropped). */

@@ -269,6 +269,36 @@ dj_rc dj_db_backup(struct dj_db *db, const char *dest)
 	return rc;
 }
 
+dj_rc dj_db_indexes_suspend(struct dj_db_conn *c, const char *table, struct dj_strbuf *ddl)
+{
+	struct dj_stmt *s;
+	struct dj_strbuf drop = DJ_STRBUF_INIT;
+	dj_rc rc;
+	if (c->db->be != &dj_db_sqlite_backend)
+		return DJ_OK;
+	/* sql IS NULL: the automatic indexes of PRIMARY KEY and UNIQUE constraints, which stay */
+	if ((rc = dj_db_prepare(c, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+				" AND sql IS NOT NULL ORDER BY name", &s)))
+		return rc;
+	dj_stmt_bind_text(s, 1, table);
+	while ((rc = dj_stmt_step(s)) == DJ_ROW) {
+		dj_strbuf_addf(ddl, "%s;\n", dj_stmt_text(s, 1));
+		dj_strbuf_addf(&drop, "DROP INDEX \"%s\";\n", dj_stmt_text(s, 0));
+	}
+	dj_stmt_reset(s);
+	if (rc == DJ_DONE)
+		rc = drop.len ? dj_db_exec_sql(c, drop.buf) : DJ_OK;
+	dj_strbuf_release(&drop);
+	if (rc)
+		dj_strbuf_reset(ddl);
+	return rc;
+}
+
+dj_rc dj_db_indexes_rebuild(struct dj_db_conn *c, const struct dj_strbuf *ddl)
+{
+	return ddl->len ? dj_db_exec_sql(c, ddl->buf) : DJ_OK;
+}
+
 dj_rc dj_db_integrity(struct dj_db *db)
 {
 	struct dj_db_conn *c;

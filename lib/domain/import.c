@@ -50,8 +50,11 @@ struct pass {
 	int64_t batch_id, n_written; /* the writer's */
 	int64_t first_id, last_id;   /* of the batch's members, read back at the end */
 	char sha[DJ_TOKEN_HEX + 1]; /* of the file, for the batch's audit entry (the checker's) */
-	struct dj_member_counts acc; /* the written rows' count deltas (the writer's), flushed once */
+	struct dj_member_counts acc; /* the sent rows' count deltas (the checker's), flushed once */
 	int fi_fact[7];              /* status, sex, birth_date, category, education, occupation, joined_on */
+	struct dj_import_progress *prog;
+	bool load_decided;      /* the writer looked at the load's size (load_mode) */
+	struct dj_strbuf idx_ddl; /* members' indexes dropped for a large load, rebuilt before commit */
 };
 
 /* The rows between the two threads: a ring of filled rows, taken in order. A slot with
@@ -60,7 +63,6 @@ struct pass {
 struct slot {
 	struct org_ref *org;
 	int64_t row;
-	struct dj_member_facts facts; /* what the row adds to the pre-aggregated counts */
 	struct dj_model_bulk_row r;
 };
 struct pipe {
@@ -399,7 +401,10 @@ static dj_rc send_row(struct pass *p, struct dj_value *vals, int64_t row)
 		const struct dj_value *v = &vals[p->fi_fact[i]];
 		f[i] = v->set && !v->null ? v->s : NULL;
 	}
-	dj_member_facts_set(&sl->facts, o->path, f[0], false, f[1], f[2], f[3], f[4], f[5], f[6]);
+	/* Counted here, off the writer's thread: only a commit of every row flushes the counts. */
+	struct dj_member_facts facts;
+	dj_member_facts_set(&facts, o->path, f[0], false, f[1], f[2], f[3], f[4], f[5], f[6]);
+	dj_member_counts_add(&p->acc, NULL, &facts);
 	pipe_put(p->pipe, false);
 	return DJ_OK;
 }
@@ -431,8 +436,35 @@ static void write_chunk(struct pass *p, struct dj_db_conn *c, struct slot *const
 		return;
 	}
 	p->n_written += (int64_t)n;
-	for (size_t j = 0; j < n; j++)
-		dj_member_counts_add(&p->acc, NULL, &sl[j]->facts);
+}
+
+/* A load that is large next to the register — at least LOAD_MIN_ROWS rows and a quarter of the
+ * member ids already given — goes in without the members' secondary indexes, which are rebuilt before
+ * commit: a sort per index instead of a B-tree insert per row and index (bench/notes.md, item 6;
+ * 1,000,000 rows into the county: ~29 s with the indexes, ~5 s without plus ~6 s to rebuild them).
+ * The checker's duplicate lookups read the committed register, which keeps its indexes throughout. */
+#define LOAD_MIN_ROWS 10000
+static void load_mode(struct pass *p, struct dj_db_conn *c, struct slot *first)
+{
+	struct dj_stmt *s;
+	int64_t rows = atomic_load(&p->prog->total), ids = 0;
+	dj_rc rc;
+	p->load_decided = true;
+	if (rows < LOAD_MIN_ROWS)
+		return;
+	if ((rc = dj_db_prepare(c, "SELECT MAX(id) FROM members", &s)) == DJ_OK) {
+		if ((rc = dj_stmt_step(s)) == DJ_ROW)
+			ids = dj_stmt_int(s, 0);
+		dj_stmt_reset(s);
+		rc = rc == DJ_ROW ? DJ_OK : rc;
+	}
+	if (!rc && rows * 4 >= ids)
+		rc = dj_db_indexes_suspend(c, "members", &p->idx_ddl);
+	if (rc) {
+		p->pipe->wrc = rc;
+		p->pipe->wrow = first->row;
+		atomic_store(&p->pipe->writer_failed, true);
+	}
 }
 
 /* The writer: inserts the rows in order, a chunk per statement, until the end marker; counts
@@ -456,6 +488,8 @@ static void write_rows(struct pass *p, struct dj_db_conn *c)
 			else
 				end = true;
 		}
+		if (n && !p->load_decided)
+			load_mode(p, c, taken[0]);
 		if (n && !q->wrc)
 			write_chunk(p, c, taken, n);
 		pthread_mutex_lock(&q->mu);
@@ -570,6 +604,9 @@ static void *checker_main(void *arg)
 {
 	struct checker *k = arg;
 	k->rc = run_pass(k->p, k->data, k->len, k->res, k->prog);
+	/* while the writer inserts its last rows and rebuilds the indexes */
+	if (!k->rc && !k->res->rows_bad)
+		dj_member_counts_seal(&k->p->acc);
 	/* here, not on the writer's thread, which is the slower one */
 	dj_auth_sha256_hex(k->data, k->len, k->p->sha);
 	return NULL;
@@ -637,6 +674,7 @@ static void pass_release(struct pass *p)
 	dj_arena_release(&p->labels);
 	dj_model_bulk_release(&p->bulk);
 	dj_member_counts_release(&p->acc);
+	dj_strbuf_release(&p->idx_ddl);
 	p->orgs = NULL;
 	p->by_id = p->by_name = NULL;
 	p->seen = NULL;
@@ -715,6 +753,8 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 	memset(res, 0, sizeof(*res));
 	res->dry_run = dry_run;
 	p.x = &x;
+	p.prog = prog;
+	dj_strbuf_init(&p.idx_ddl, 0);
 	p.target_org = org_id;
 	p.fi_org = dj_model_field(&dj_member_entity, "org_id");
 	p.fi_group = dj_model_field(&dj_member_entity, "party_group_id");
@@ -756,6 +796,12 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 	if (res->rows_total == 0) {
 		snprintf(res->fatal, sizeof(res->fatal), "文件中没有数据行");
 		rc = DJ_ERR_INVALID;
+		goto out;
+	}
+	if ((rc = dj_db_indexes_rebuild(x.c, &p.idx_ddl))) {
+		/* the checks passed every row, so only a 身份证号 the register already holds can be refused */
+		if (rc == DJ_ERR_CONFLICT)
+			snprintf(res->fatal, sizeof(res->fatal), "有身份证号与花名册中已有党员重复，整批未导入");
 		goto out;
 	}
 	if ((rc = finish_batch(&p, org_id, res)))

@@ -1,5 +1,6 @@
 /* member.c — the member register: descriptors, 身份证号 and date rules, and the per-org counts. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "dj/audit.h"
 #include "dj/date.h"
@@ -353,7 +354,9 @@ static struct dj_member_count_ent *ent_get(struct dj_member_counts *acc, int64_t
 			e->org = org;
 			e->dim = dim;
 			e->n = 0;
-			snprintf(e->key, sizeof(e->key), "%s", key);
+			size_t kl = strnlen(key, sizeof(e->key) - 1);
+			memcpy(e->key, key, kl);
+			e->key[kl] = '\0';
 			acc->n++;
 			return e;
 		}
@@ -385,14 +388,71 @@ static void add_facts(struct dj_member_counts *acc, int64_t org, const struct dj
 			ent_get(acc, org, d, f->key[d])->n += sign;
 }
 
+struct dj_member_count_leaf {
+	int64_t id; /* 0: free slot */
+	char path[DJ_PATH_MAX];
+};
+
+/* Remember org id's path (the table stays at most half full). */
+static void leaf_put(struct dj_member_counts *acc, int64_t id, const char *path)
+{
+	if ((acc->leaf_n + 1) * 2 > acc->leaf_cap) {
+		struct dj_member_count_leaf *old = acc->leaf;
+		size_t ocap = acc->leaf_cap;
+		acc->leaf_cap = ocap ? ocap * 2 : 16;
+		acc->leaf = dj_calloc(acc->leaf_cap, sizeof(*acc->leaf));
+		acc->leaf_n = 0;
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].id)
+				leaf_put(acc, old[i].id, old[i].path);
+		dj_free(old);
+	}
+	size_t mask = acc->leaf_cap - 1, i = (size_t)ent_hash(id, 0, "") & mask;
+	for (; acc->leaf[i].id; i = (i + 1) & mask)
+		if (acc->leaf[i].id == id)
+			return;
+	acc->leaf[i].id = id;
+	snprintf(acc->leaf[i].path, sizeof(acc->leaf[i].path), "%s", path);
+	acc->leaf_n++;
+}
+
+static const char *leaf_path(const struct dj_member_counts *acc, int64_t id)
+{
+	size_t mask = acc->leaf_cap - 1, i = (size_t)ent_hash(id, 0, "") & mask;
+	for (; acc->leaf_cap && acc->leaf[i].id; i = (i + 1) & mask)
+		if (acc->leaf[i].id == id)
+			return acc->leaf[i].path;
+	return NULL;
+}
+
+/* Recorded at the member's own org (the last on its path); the flush carries it up. */
 static void add_path(struct dj_member_counts *acc, const struct dj_member_facts *f, int64_t sign)
 {
 	int64_t ids[DJ_PATH_MAX / 2];
 	if (!f || !f->counted)
 		return;
 	size_t n = path_ids(f->path, ids, sizeof(ids) / sizeof(ids[0]));
-	for (size_t i = 0; i < n; i++)
-		add_facts(acc, ids[i], f, sign);
+	if (!n)
+		return;
+	leaf_put(acc, ids[n - 1], f->path);
+	add_facts(acc, ids[n - 1], f, sign);
+}
+
+/* Each org's deltas, as recorded so far, also to every org above it on its path. */
+static void carry_up(struct dj_member_counts *acc)
+{
+	int64_t ids[DJ_PATH_MAX / 2];
+	size_t m = 0;
+	struct dj_member_count_ent *own = dj_malloc((acc->n ? acc->n : 1) * sizeof(*own));
+	for (size_t i = 0; i < acc->cap; i++)
+		if (acc->e[i].dim >= 0 && acc->e[i].n)
+			own[m++] = acc->e[i];
+	for (size_t i = 0; i < m; i++) {
+		size_t n = path_ids(leaf_path(acc, own[i].org), ids, sizeof(ids) / sizeof(ids[0]));
+		for (size_t k = 0; k + 1 < n; k++)
+			ent_get(acc, ids[k], own[i].dim, own[i].key)->n += own[i].n;
+	}
+	dj_free(own);
 }
 
 void dj_member_counts_add(struct dj_member_counts *acc, const struct dj_member_facts *before,
@@ -416,35 +476,72 @@ static dj_rc stats_adj(struct dj_db_conn *c, int64_t org, int64_t full, int64_t 
 	return dj_stmt_exec(st);
 }
 
+/* The facet table's key order (org_id, dim, key): a flush in that order walks its B-tree once. */
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct dj_member_count_ent *x = *(const struct dj_member_count_ent *const *)a;
+	const struct dj_member_count_ent *y = *(const struct dj_member_count_ent *const *)b;
+	int d;
+	if (x->org != y->org)
+		return x->org < y->org ? -1 : 1;
+	if (x->dim != y->dim && (d = strcmp(dj_member_facet_names[x->dim], dj_member_facet_names[y->dim])))
+		return d;
+	return strcmp(x->key, y->key);
+}
+
+void dj_member_counts_seal(struct dj_member_counts *acc)
+{
+	size_t m = 0;
+	if (acc->sorted)
+		return;
+	carry_up(acc);
+	acc->sorted = dj_malloc((acc->n ? acc->n : 1) * sizeof(*acc->sorted));
+	for (size_t i = 0; i < acc->cap; i++)
+		if (acc->e[i].dim >= 0 && acc->e[i].n)
+			acc->sorted[m++] = &acc->e[i];
+	qsort(acc->sorted, m, sizeof(*acc->sorted), ent_cmp);
+	acc->nsorted = m;
+}
+
 dj_rc dj_member_counts_flush(struct dj_member_counts *acc, struct dj_db_conn *c)
 {
 	dj_rc rc = DJ_OK;
-	for (size_t i = 0; i < acc->cap && !rc; i++) {
-		const struct dj_member_count_ent *e = &acc->e[i];
-		struct dj_stmt *st;
-		if (e->dim < 0 || !e->n)
-			continue;
-		if ((rc = dj_db_prepare(c, Q_FACET_ADJ, &st)))
+	struct dj_stmt *st = NULL;
+	dj_member_counts_seal(acc);
+	const struct dj_member_count_ent **v = acc->sorted;
+	size_t m = acc->nsorted;
+	for (size_t i = 0; i < m && !rc; i++) {
+		const struct dj_member_count_ent *e = v[i];
+		if (!st && (rc = dj_db_prepare(c, Q_FACET_ADJ, &st)))
 			break;
 		dj_stmt_bind_int(st, 1, e->org);
 		dj_stmt_bind_text(st, 2, dj_member_facet_names[e->dim]);
 		dj_stmt_bind_text(st, 3, e->key);
 		dj_stmt_bind_int(st, 4, e->n);
 		rc = dj_stmt_exec(st);
-		if (!rc && e->dim == DJ_MF_CAT && strcmp(e->key, "other") != 0)
+		if (!rc && e->dim == DJ_MF_CAT && strcmp(e->key, "other") != 0) {
+			st = NULL; /* stats_adj prepares on the same connection's cache */
 			rc = stats_adj(c, e->org, strcmp(e->key, "full") == 0 ? e->n : 0,
 				       strcmp(e->key, "full") == 0 ? 0 : e->n);
+		}
 	}
+	dj_free(v);
+	acc->sorted = NULL;
+	acc->nsorted = 0;
 	ents_clear(acc->e, acc->cap);
 	acc->n = 0;
+	if (acc->leaf)
+		memset(acc->leaf, 0, acc->leaf_cap * sizeof(*acc->leaf));
+	acc->leaf_n = 0;
 	return rc;
 }
 
 void dj_member_counts_release(struct dj_member_counts *acc)
 {
 	dj_free(acc->e);
-	acc->e = NULL;
-	acc->cap = acc->n = 0;
+	dj_free(acc->leaf);
+	dj_free(acc->sorted);
+	*acc = (struct dj_member_counts)DJ_MEMBER_COUNTS_INIT;
 }
 
 /* A single write: its delta applied at once. */
