@@ -495,11 +495,11 @@ void dj_member_counts_seal(struct dj_member_counts *acc)
 	if (acc->sorted)
 		return;
 	carry_up(acc);
-	acc->sorted = dj_malloc((acc->n ? acc->n : 1) * sizeof(*acc->sorted));
+	acc->sorted = dj_malloc((acc->n ? acc->n : 1) * sizeof(const struct dj_member_count_ent *));
 	for (size_t i = 0; i < acc->cap; i++)
 		if (acc->e[i].dim >= 0 && acc->e[i].n)
 			acc->sorted[m++] = &acc->e[i];
-	qsort(acc->sorted, m, sizeof(*acc->sorted), ent_cmp);
+	qsort(acc->sorted, m, sizeof(const struct dj_member_count_ent *), ent_cmp);
 	acc->nsorted = m;
 }
 
