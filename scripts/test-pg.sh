@@ -4,8 +4,10 @@
 # DJ_PG_URL set (tests/lib/server.mjs then maps every test database to a PostgreSQL database of its own),
 # then the two-app-server scale-out test (tests/pg), stops the server and prints "N passed, M failed".
 #
-# Which API files run here: those whose tests are about behaviour, not the SQLite file (backup/restore
-# and the file-tampering tests stay SQLite-only; one auth test that reads the SQLite files skips itself).
+# Every API file runs here. The tests that are about the SQLite file itself skip themselves in PG mode
+# with a reason (sqliteOnly() in tests/lib/server.mjs): backup/restore of the file (audit, faults), the
+# disk-full and read-only-storage faults under the file (faults), and the auth test that reads the files.
+# Direct SQL (the audit-chain tampering, the crash checks) goes through psql (storeExec, storeCopy).
 # Suites that need the demo county build it in SQLite and move it with `dangjian copy` (tests/lib/server.mjs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +15,7 @@ BIN=${DJ_BIN:-build/dangjian}
 FILES=(api/foundation.test.mjs api/auth.test.mjs api/users.test.mjs api/orgs.test.mjs api/members.test.mjs
 	api/stats_facets.test.mjs api/import.test.mjs api/meetings.test.mjs api/compliance.test.mjs api/develop.test.mjs
 	api/dues.test.mjs api/dues_calc.test.mjs api/dues_pdf.test.mjs api/hostile.test.mjs api/access.test.mjs
+	api/audit.test.mjs api/faults.test.mjs api/cli.test.mjs api/docs.test.mjs
 	pg/scaleout.test.mjs)
 # The PostgreSQL server is only needed here, not by `make test`: installed on first use.
 if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then

@@ -8,10 +8,21 @@
 
 static const char usage_backup[] =
 	"用法：dangjian backup --db PATH --out FILE\n"
-	"\n在线备份（服务运行中也可执行，不阻塞写入），并校验备份文件的完整性与审计链。\n";
+	"\n在线备份（服务运行中也可执行，不阻塞写入），并校验备份文件的完整性与审计链。\n"
+	"仅适用于 SQLite 数据库文件；PostgreSQL 数据库请用 pg_dump 或 pg_basebackup。\n";
 static const char usage_restore[] =
 	"用法：dangjian restore --from FILE --db PATH [--force]\n"
-	"\n先校验备份（完整性检查与审计链），再替换数据库。请先停止服务。目标已存在时需加 --force。\n";
+	"\n先校验备份（完整性检查与审计链），再替换数据库。请先停止服务。目标已存在时需加 --force。\n"
+	"仅适用于 SQLite 数据库文件。\n";
+
+/* Both commands copy a SQLite file; a PostgreSQL store has PostgreSQL's own tools (docs/scale-out.md). */
+static int refuse_pg(const char *what)
+{
+	fprintf(stderr, "错误：%s 是 PostgreSQL 数据库，不能用 dangjian backup/restore：请用 pg_dump 或 pg_basebackup 备份，"
+			"用 pg_restore 或 PostgreSQL 的时间点恢复还原\n",
+		what);
+	return 1;
+}
 
 /* Integrity and audit chain of a store file; prints what it found. */
 static int verify_file(const char *path)
@@ -45,6 +56,8 @@ int cmd_backup(int argc, char **argv)
 	const char *path = cli_opt(argc, argv, "--db"), *out = cli_opt(argc, argv, "--out");
 	if (!path || !out)
 		return cli_usage_error(usage_backup, "缺少 --db 或 --out");
+	if (!dj_db_url_is_file(path))
+		return refuse_pg("--db");
 	if (cli_open_db(path, &db))
 		return 1;
 	dj_rc rc = dj_db_backup(db, out);
@@ -98,6 +111,8 @@ int cmd_restore(int argc, char **argv)
 	const char *from = cli_opt(argc, argv, "--from"), *path = cli_opt(argc, argv, "--db");
 	if (!from || !path)
 		return cli_usage_error(usage_restore, "缺少 --from 或 --db");
+	if (!dj_db_url_is_file(path) || !dj_db_url_is_file(from))
+		return refuse_pg(dj_db_url_is_file(path) ? "--from" : "--db");
 	if (access(path, F_OK) == 0 && !cli_flag(argc, argv, "--force")) {
 		fprintf(stderr, "错误：目标数据库已存在：%s（确认覆盖请加 --force，并先停止服务）\n", path);
 		return 1;

@@ -1,6 +1,8 @@
 /* cmd_demo.c — `dangjian demo`: build the demo county database and print its logins. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "dj/date.h"
 #include "dj/demo.h"
 #include "dj/slice.h"
@@ -36,10 +38,47 @@ static void print_logins(void)
 		       dj_demo_logins[i].role, dj_demo_logins[i].what);
 }
 
+/* A private SQLite file to build in when the store is PostgreSQL: the generator writes about a million
+ * single-row statements, and through PostgreSQL each is a network round trip (~14 minutes for the
+ * county); built in SQLite (seconds) and moved by dj_db_copy in multi-row INSERTs, the same path as
+ * `dangjian copy` (docs/scale-out.md). dir gets the temp directory, path the file in it. */
+static int make_build_file(char *dir, size_t dirlen, char *path, size_t pathlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, dirlen, "%s/dj-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "错误：无法创建临时目录 %s\n", dir);
+		dir[0] = '\0';
+		return 1;
+	}
+	if (snprintf(path, pathlen, "%s/demo.db", dir) >= (int)pathlen) {
+		fprintf(stderr, "错误：临时目录路径过长：%s\n", dir);
+		return 1;
+	}
+	return 0;
+}
+
+/* Remove the build file (with its WAL and shared-memory files) and its directory. */
+static void remove_build_file(const char *dir, const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char p[4200];
+	if (!dir[0])
+		return;
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 int cmd_demo(int argc, char **argv)
 {
-	struct dj_db *db;
-	int64_t seed = 1, root = 0;
+	struct dj_db *db = NULL, *dst = NULL;
+	struct dj_pii *pii = NULL;
+	char tmpdir[4096] = "", build[4096] = "", failed[64] = "";
+	int64_t seed = 1, root = 0, members = 0;
+	int code = 1;
 	if (cli_help(argc, argv, usage))
 		return 0;
 	if (cli_flag(argc, argv, "--print-logins")) {
@@ -60,29 +99,42 @@ int cmd_demo(int argc, char **argv)
 	dj_rc rc = dj_schema_open(path, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &db);
 	if (rc == DJ_ERR_CONFLICT) {
 		fprintf(stderr, "错误：数据库已存在，拒绝覆盖：%s\n", path);
-		return 1;
+		goto out;
 	}
 	if (rc) {
 		fprintf(stderr, "错误：无法创建数据库 %s：%s\n", path, dj_rc_message(rc));
-		return 1;
+		goto out;
 	}
-	struct dj_pii *pii = NULL;
-	int64_t members = 0;
-	if (cli_open_pii(path, 1, &pii)) {
-		dj_db_close(db);
-		return 1;
+	if (!dj_db_url_is_file(path)) {
+		dst = db;
+		db = NULL;
+		if (make_build_file(tmpdir, sizeof(tmpdir), build, sizeof(build)))
+			goto out;
+		rc = dj_schema_open(build, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &db);
+		if (rc) {
+			fprintf(stderr, "错误：无法创建临时数据库 %s：%s\n", build, dj_rc_message(rc));
+			goto out;
+		}
 	}
+	if (cli_open_pii(path, 1, &pii))
+		goto out;
 	if (scale_n) {
 		rc = dj_demo_scale(db, pii, (uint64_t)seed, scale_n, progress, &t0, &root, &orgs);
 		members = scale_n;
 	} else {
 		rc = dj_demo_build(db, pii, (uint64_t)seed, &root, &members);
 	}
-	dj_pii_free(pii);
-	dj_db_close(db);
 	if (rc) {
 		fprintf(stderr, "错误：生成演示数据失败：%s\n", dj_rc_message(rc));
-		return 1;
+		goto out;
+	}
+	if (dst) {
+		rc = dj_db_copy(db, dst, NULL, NULL, failed, sizeof(failed));
+		if (rc) {
+			fprintf(stderr, "错误：演示数据写入 %s 失败（表 %s）：%s\n", path, failed[0] ? failed : "-",
+				dj_rc_message(rc));
+			goto out;
+		}
 	}
 	if (scale_n)
 		fprintf(stderr, "演示数据已生成：%lld 个党组织，%lld 名党员，用时 %.1f 秒\n", (long long)orgs,
@@ -91,5 +143,11 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "演示县已生成：%lld 名党员\n", (long long)members);
 	print_logins();
 	printf("%lld\n", (long long)root);
-	return 0;
+	code = 0;
+out:
+	dj_pii_free(pii);
+	dj_db_close(db);
+	dj_db_close(dst);
+	remove_build_file(tmpdir, build);
+	return code;
 }

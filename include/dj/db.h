@@ -24,6 +24,8 @@ enum {
  *  `readers` reader connections; applies pending migrations in one transaction
  *  unless DJ_DB_NO_MIGRATE. Caller owns *out (dj_db_close). */
 dj_rc dj_db_open(const char *url, int readers, int flags, struct dj_db **out);
+/** True if url names a SQLite file, false for a "postgres://" (or "postgresql://") URL. */
+bool dj_db_url_is_file(const char *url);
 /** Close every connection and free the store. NULL is fine. */
 void dj_db_close(struct dj_db *db);
 

@@ -14,6 +14,8 @@ static const struct dj_db_backend *backend_for(const char *url)
 	return &dj_db_sqlite_backend;
 }
 
+bool dj_db_url_is_file(const char *url) { return backend_for(url) == &dj_db_sqlite_backend; }
+
 static void conn_close(struct dj_db_conn *c)
 {
 	if (!c->h)

@@ -355,6 +355,19 @@ static dj_rc open_conn(const char *url, int flags, bool writer, void **out)
 			rc = DJ_ERR_CONFLICT;
 		PQclear(r);
 	}
+	if (!rc && writer && !(flags & DJ_DB_CREATE)) {
+		/* Without CREATE the store must already exist, as a SQLite file must: a database `init` (or
+		 * `copy`) never set up is not a store yet, and serve/user/verify must not migrate it silently. */
+		PGresult *r = PQexec(c->h, "SELECT to_regclass('public.schema_migrations') IS NOT NULL");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			set_err(c, PQresultErrorMessage(r));
+			rc = map_state(r);
+		} else if (PQgetvalue(r, 0, 0)[0] != 't') {
+			dj_log_error("pg_store_not_initialized", "db=\"%s\"", PQdb(c->h));
+			rc = DJ_ERR_NOTFOUND;
+		}
+		PQclear(r);
+	}
 	if (!rc && writer && !(flags & DJ_DB_NO_MIGRATE)) {
 		char sql[sizeof(PRELUDE) + 96];
 		snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d); %s COMMIT;", PG_WRITE_LOCK, PRELUDE);

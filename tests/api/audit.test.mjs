@@ -1,12 +1,14 @@
 // audit.test.mjs — the audit log: reading with filters and paging, every write recorded with
 // before/after, the hash chain detecting tampering (`audit verify`), online backup and restore.
+// On PostgreSQL (make test-pg) the tampering goes through psql on a template copy of the stopped store;
+// backup/restore are SQLite-file features (a PostgreSQL store is pg_dump's) and skip there.
 import { before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { copyFileSync, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import {
-  startServer, serve, serverTest, api, login, session, cli, tempDir, errorShapeProblem,
+  startServer, serve, serverTest, api, login, session, cli, tempDir, errorShapeProblem, storeExec, storeCopy, sqliteOnly, PG_URL,
 } from '../lib/server.mjs'
 
 const SEC = { username: 'sec', role: 'secadmin', password: 'Sec!admin2026' }
@@ -21,6 +23,8 @@ let aud
 let carolId
 let daveId
 const t = serverTest(() => srv)
+
+const SQLITE_FILE_ONLY = sqliteOnly('dangjian backup/restore copy the SQLite file; a PostgreSQL store is backed up with pg_dump/pg_basebackup')
 
 function sqliteAvailable() {
   try {
@@ -235,7 +239,7 @@ t('the audit log is read-only through the API', async () => {
   }
 })
 
-t('backup while the server runs and takes writes; restore; the restored copy verifies and serves', async () => {
+t('backup while the server runs and takes writes; restore; the restored copy verifies and serves', { skip: SQLITE_FILE_ONLY }, async () => {
   const dir = tempDir()
   const out = join(dir, 'backup.db')
   // writes in flight during the backup
@@ -293,7 +297,7 @@ t('backup while the server runs and takes writes; restore; the restored copy ver
   assert.equal((await cli(['audit', 'verify', '--db', restored])).code, 0)
 })
 
-t('restore refuses a backup whose audit chain was altered', { skip: !sqliteAvailable() && 'sqlite3 CLI not found' }, async () => {
+t('restore refuses a backup whose audit chain was altered', { skip: SQLITE_FILE_ONLY || (!sqliteAvailable() && 'sqlite3 CLI not found') }, async () => {
   const dir = tempDir()
   const out = join(dir, 'b.db')
   assert.equal((await cli(['backup', '--db', srv.db, '--out', out])).code, 0)
@@ -302,6 +306,26 @@ t('restore refuses a backup whose audit chain was altered', { skip: !sqliteAvail
   assert.notEqual(r.code, 0)
   assert.match(r.stderr, /id=2\b/)
   assert.ok(!existsSync(join(dir, 'x.db')), 'nothing restored')
+})
+
+t('backup and restore refuse a PostgreSQL store, pointing to PostgreSQL\'s own tools', async () => {
+  // A URL no test connects to (both commands refuse before connecting); on PostgreSQL also this file's store.
+  const stores = ['postgres://dj@127.0.0.1:9/not_contacted', ...(PG_URL ? [srv.db] : [])]
+  const dir = tempDir()
+  for (const db of stores) {
+    const b = await cli(['backup', '--db', db, '--out', join(dir, 'b.db')])
+    assert.equal(b.code, 1, b.stderr)
+    assert.match(b.stderr, /PostgreSQL[^\n]*pg_dump/)
+    assert.ok(!existsSync(join(dir, 'b.db')), 'no backup file')
+    const r = await cli(['restore', '--from', join(dir, 'none.db'), '--db', db, '--force'])
+    assert.equal(r.code, 1, r.stderr)
+    assert.match(r.stderr, /PostgreSQL/)
+  }
+  const r = await cli(['restore', '--from', stores[0], '--db', join(dir, 'x.db')], { sqlite: true })
+  assert.equal(r.code, 1, r.stderr)
+  assert.match(r.stderr, /--from[^\n]*PostgreSQL/)
+  assert.ok(!existsSync(join(dir, 'x.db')), 'nothing restored')
+  assert.equal((await sec.get('/api/v1/users?q=dave')).status, 200, 'the store still serves')
 })
 
 t('init on an existing database refuses and changes nothing', async () => {
@@ -348,24 +372,20 @@ t('SIGTERM stops the server with exit code 0; the untouched log verifies', async
   assert.match(v.stdout, /\d+/)
 })
 
-/** A copy of the stopped database (with its WAL, if any) to tamper with. */
+/** A copy of the stopped store (the file with its WAL; on PostgreSQL a template copy) to tamper with. */
 function tamperCopy(name) {
-  const dir = tempDir()
-  const p = join(dir, name)
-  copyFileSync(stoppedDb, p)
-  if (existsSync(stoppedDb + '-wal')) copyFileSync(stoppedDb + '-wal', p + '-wal')
+  const p = join(tempDir(), name)
+  storeCopy(stoppedDb, p)
   return p
 }
 
-function sql(db, text) {
-  execFileSync('sqlite3', [db, text])
-}
+const sql = (db, text) => storeExec(db, text)
+const sqlValue = (db, text) => storeExec(db, text)
 
-function sqlValue(db, text) {
-  return execFileSync('sqlite3', [db, text], { encoding: 'utf8' }).trim()
-}
+/** The statement that lifts one of the append-only triggers (PostgreSQL names the table too). */
+const dropTrigger = (name) => (PG_URL ? `DROP TRIGGER ${name} ON audit_log` : `DROP TRIGGER ${name}`)
 
-const noSqlite = !sqliteAvailable() && 'sqlite3 CLI not found'
+const noSqlite = !PG_URL && !sqliteAvailable() && 'sqlite3 CLI not found'
 
 t('altering one audit row is detected: verify exits non-zero and names the entry', { skip: noSqlite }, async () => {
   const db = tamperCopy('t1.db')
@@ -374,7 +394,7 @@ t('altering one audit row is detected: verify exits non-zero and names the entry
   // the table is append-only by trigger
   assert.throws(() => sql(db, `UPDATE audit_log SET after_json = '{}' WHERE id = ${id}`), /append-only/)
   assert.equal((await cli(['audit', 'verify', '--db', db])).code, 0, 'the refused update changed nothing')
-  sql(db, `DROP TRIGGER audit_no_update; UPDATE audit_log SET after_json = '{"username":"mallory"}' WHERE id = ${id};`)
+  sql(db, `${dropTrigger('audit_no_update')}; UPDATE audit_log SET after_json = '{"username":"mallory"}' WHERE id = ${id};`)
   const v = await cli(['audit', 'verify', '--db', db])
   assert.notEqual(v.code, 0)
   assert.match(v.stderr, new RegExp(`id=${id}\\b`))
@@ -382,13 +402,13 @@ t('altering one audit row is detected: verify exits non-zero and names the entry
 
 t('changing only a timestamp, or re-hashing one row, is detected too', { skip: noSqlite }, async () => {
   const db = tamperCopy('t2.db')
-  sql(db, "DROP TRIGGER audit_no_update; UPDATE audit_log SET ts = '2000-01-01T00:00:00+08:00' WHERE id = 3;")
+  sql(db, `${dropTrigger('audit_no_update')}; UPDATE audit_log SET ts = '2000-01-01T00:00:00+08:00' WHERE id = 3;`)
   let v = await cli(['audit', 'verify', '--db', db])
   assert.notEqual(v.code, 0)
   assert.match(v.stderr, /id=3\b/)
   // replacing a row's hash breaks the link from the next row
   const db2 = tamperCopy('t3.db')
-  sql(db2, `DROP TRIGGER audit_no_update; UPDATE audit_log SET hash = '${'a'.repeat(64)}' WHERE id = 4;`)
+  sql(db2, `${dropTrigger('audit_no_update')}; UPDATE audit_log SET hash = '${'a'.repeat(64)}' WHERE id = 4;`)
   v = await cli(['audit', 'verify', '--db', db2])
   assert.notEqual(v.code, 0)
   assert.match(v.stderr, /id=4\b/)
@@ -396,21 +416,21 @@ t('changing only a timestamp, or re-hashing one row, is detected too', { skip: n
 
 t('deleting a row, in the middle or at the end, is detected', { skip: noSqlite }, async () => {
   const db = tamperCopy('t4.db')
-  sql(db, 'DROP TRIGGER audit_no_delete; DELETE FROM audit_log WHERE id = 5;')
+  sql(db, `${dropTrigger('audit_no_delete')}; DELETE FROM audit_log WHERE id = 5;`)
   let v = await cli(['audit', 'verify', '--db', db])
   assert.notEqual(v.code, 0)
   assert.match(v.stderr, /id=5\b/)
   const db2 = tamperCopy('t5.db')
   const last = Number(sqlValue(db2, 'SELECT MAX(id) FROM audit_log'))
-  sql(db2, `DROP TRIGGER audit_no_delete; DELETE FROM audit_log WHERE id = ${last};`)
+  sql(db2, `${dropTrigger('audit_no_delete')}; DELETE FROM audit_log WHERE id = ${last};`)
   v = await cli(['audit', 'verify', '--db', db2])
   assert.notEqual(v.code, 0)
   assert.match(v.stderr, new RegExp(`id=${last}\\b`))
 })
 
-t('a backup of a tampered database is refused', { skip: noSqlite }, async () => {
+t('a backup of a tampered database is refused', { skip: SQLITE_FILE_ONLY || noSqlite }, async () => {
   const db = tamperCopy('t6.db')
-  sql(db, "DROP TRIGGER audit_no_update; UPDATE audit_log SET action = 'nothing' WHERE id = 2;")
+  sql(db, `${dropTrigger('audit_no_update')}; UPDATE audit_log SET action = 'nothing' WHERE id = 2;`)
   const out = join(tempDir(), 'bad-backup.db')
   const b = await cli(['backup', '--db', db, '--out', out])
   assert.notEqual(b.code, 0)

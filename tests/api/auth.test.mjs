@@ -4,7 +4,7 @@ import { before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, existsSync } from 'node:fs'
 import {
-  startServer, serverTest, api, login, session, client, errorShapeProblem, PG_URL,
+  startServer, serverTest, api, login, session, client, errorShapeProblem, sqliteOnly,
 } from '../lib/server.mjs'
 
 const SEC = { username: 'sec', role: 'secadmin', password: 'Sec!admin2026' }
@@ -211,7 +211,7 @@ t('password policy: weak passwords are refused with 422 field password', async (
   assert.equal(ok.status, 201, JSON.stringify(ok.body))
 })
 
-t('neither the password nor the session token is stored in clear in the database files', { skip: PG_URL && 'reads the SQLite files' }, async () => {
+t('neither the password nor the session token is stored in clear in the database files', { skip: sqliteOnly('reads the SQLite files') }, async () => {
   const password = 'Cl3ar#Text-Canary-7741'
   const c = await sec.post('/api/v1/users', { username: 'canary', password, role: 'member', org_id: srv.rootId })
   assert.equal(c.status, 201)

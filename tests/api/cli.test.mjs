@@ -1,10 +1,13 @@
 // cli.test.mjs — the command line around the server: help for every subcommand, init/user/demo
 // contracts and their refusals, and the openapi command agreeing with the served document.
+// In PG mode (make test-pg) every --db is a PostgreSQL database; `copy` then moves a SQLite file into one.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { cli, cliOk, startServer, api, tempDir, hasChinese, addUser, storeExec, DEMO_USERS, DEMO_PASSWORD } from '../lib/server.mjs'
+import {
+  cli, cliOk, startServer, api, tempDir, hasChinese, addUser, storeExec, storeUrl, DEMO_USERS, DEMO_PASSWORD, DEMO_TIMEOUT_MS,
+} from '../lib/server.mjs'
 
 // ARCHITECTURE.md lists these ("every one has --help").
 const IMPLEMENTED = ['serve', 'init', 'demo', 'user', 'import', 'export', 'backup', 'restore', 'audit', 'openapi', 'version', 'report', 'rules']
@@ -97,7 +100,7 @@ test('user add: prints the new id; refuses weak passwords, bad roles, unknown or
 test('demo prints the five logins and the root id last; refuses an existing database', async () => {
   const dir = tempDir()
   const db = join(dir, 'd.db')
-  const r = await cli(['demo', '--db', db, '--seed', '1'])
+  const r = await cli(['demo', '--db', db, '--seed', '1'], { timeoutMs: DEMO_TIMEOUT_MS })
   assert.equal(r.code, 0, r.stderr)
   const lines = r.stdout.trim().split('\n')
   assert.match(lines[lines.length - 1], /^\d+$/)
@@ -149,21 +152,22 @@ test('audit verify, backup and restore refuse bad arguments and missing files', 
 
 test('copy: every row into a new store, audit chain verified; a store that is not new is refused and left as it was', async () => {
   const dir = tempDir()
+  // The source is a SQLite file in both modes; the destination is the test's store (a PostgreSQL database in PG mode).
   const src = join(dir, 'src.db')
-  const root = Number(await cliOk(['init', '--db', src, '--org-name', '复制测试县委']))
-  await addUser(src, { username: 'copyadmin', role: 'admin', org: root, password: 'Copy#Admin2026' })
+  const root = Number(await cliOk(['init', '--db', src, '--org-name', '复制测试县委'], { sqlite: true }))
+  await addUser(src, { username: 'copyadmin', role: 'admin', org: root, password: 'Copy#Admin2026' }, { sqlite: true })
   const dst = join(dir, 'dst.db')
-  const r = await cli(['copy', '--from', src, '--to', dst], { sqlite: true })
+  const r = await cli(['copy', '--from', src, '--to', storeUrl(dst)])
   assert.equal(r.code, 0, r.stderr)
   assert.match(r.stdout, /复制完成/)
   for (const table of ['orgs', 'users', 'audit_log', 'code_items', 'settings']) {
-    assert.equal(storeExec(dst, `SELECT COUNT(*) FROM ${table}`), storeExec(src, `SELECT COUNT(*) FROM ${table}`), table)
+    assert.equal(storeExec(dst, `SELECT COUNT(*) FROM ${table}`), storeExec(src, `SELECT COUNT(*) FROM ${table}`, { sqlite: true }), table)
   }
   assert.equal(storeExec(dst, 'SELECT username FROM users'), 'copyadmin')
   const v = await cli(['audit', 'verify', '--db', dst])
   assert.equal(v.code, 0, v.stdout + v.stderr)
   // again into the same (now not empty) store: refused with a Chinese message, nothing added
-  const again = await cli(['copy', '--from', src, '--to', dst], { sqlite: true })
+  const again = await cli(['copy', '--from', src, '--to', storeUrl(dst)])
   assert.notEqual(again.code, 0)
   assert.ok(hasChinese(again.stderr), again.stderr)
   assert.equal(storeExec(dst, 'SELECT COUNT(*) FROM users'), '1')

@@ -5,6 +5,10 @@
 // Needs root (tmpfs and loop mounts; the tests run as root on Debian). Every mount is undone in a
 // finally block and again at process exit. The random kill points come from a seeded generator:
 // the seed is printed, and DJ_FAULT_SEED=N replays a run.
+//
+// On PostgreSQL (make test-pg) the kill test runs against the app server in front of the database (the
+// checks read the store through psql, and amcheck stands in for PRAGMA integrity_check); the disk-full,
+// read-only and backup tests are about the SQLite file under the server and skip there.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, execFileSync } from 'node:child_process'
@@ -12,7 +16,8 @@ import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, unli
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import {
-  RELEASE_BIN, addUser, cli, cliOk, client, errorShapeProblem, login, sanitizerReport, serve, session, sleep, tempDir,
+  PG_URL, RELEASE_BIN, addUser, cli, cliOk, client, errorShapeProblem, login, sanitizerReport, serve, session, sleep,
+  sqliteOnly, storeExec, tempDir,
 } from '../lib/server.mjs'
 import { idNumber } from '../lib/xlsx.mjs'
 
@@ -29,15 +34,36 @@ function run(cmd, args, { timeout = 30000 } = {}) {
   })
 }
 
-/** sqlite3 CLI output for one statement (the CLI is a second, independent reader of the file). */
+/**
+ * sqlite3 CLI output for one statement (the CLI is a second, independent reader of the file); in PG mode
+ * psql's, on the store's database.
+ */
 async function sql(db, q) {
+  if (PG_URL) return storeExec(db, q)
   const r = await run('sqlite3', ['-bail', db, q])
   if (r.code !== 0) throw new Error(`sqlite3 ${db} "${q}" exited ${r.code}: ${r.stderr}`)
   return r.stdout
 }
 
-/** PRAGMA integrity_check and foreign_key_check must both come back clean. */
+/**
+ * PRAGMA integrity_check and foreign_key_check must both come back clean. PostgreSQL: amcheck over every
+ * table (verify_heapam) and B-tree index (bt_index_check with the heap cross-check raises on corruption),
+ * and no foreign key left unvalidated (PostgreSQL enforces them itself).
+ */
 async function assertIntact(db, what) {
+  if (PG_URL) {
+    await sql(db, 'CREATE EXTENSION IF NOT EXISTS amcheck')
+    const heap = `WITH t AS MATERIALIZED (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r')
+      SELECT count(*) FROM t, verify_heapam(t.oid)`
+    assert.equal(await sql(db, heap), '0', `${what}: verify_heapam`)
+    const btree = `WITH ix AS MATERIALIZED (SELECT c.oid FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+      WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'i' AND am.amname = 'btree')
+      SELECT count(*) FROM (SELECT bt_index_check(oid, true) FROM ix) x`
+    assert.ok(Number(await sql(db, btree)) > 0, `${what}: bt_index_check`)
+    const fk = "SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype = 'f' AND NOT convalidated"
+    assert.equal(await sql(db, fk), '0', `${what}: foreign keys`)
+    return
+  }
   assert.equal(await sql(db, 'PRAGMA integrity_check'), 'ok', `${what}: integrity_check`)
   assert.equal(await sql(db, 'PRAGMA foreign_key_check'), '', `${what}: foreign_key_check`)
 }
@@ -325,7 +351,9 @@ test('SIGKILL at random moments during concurrent writes: answered writes surviv
 
 // ---- disk full --------------------------------------------------------------------------------
 
-test('disk full: writes answer 503 storage_unavailable, reads keep working, nothing half-written, writes resume when space returns', async () => {
+const SQLITE_DISK = sqliteOnly('fills or breaks the filesystem under the SQLite file; a PostgreSQL store lives on the database server\'s disk')
+
+test('disk full: writes answer 503 storage_unavailable, reads keep working, nothing half-written, writes resume when space returns', { skip: SQLITE_DISK }, async () => {
   const m = await mountTmpfs('4m')
   let s
   try {
@@ -408,7 +436,7 @@ test('disk full: writes answer 503 storage_unavailable, reads keep working, noth
 
 // ---- read-only storage --------------------------------------------------------------------------
 
-test('storage turning read-only under the server: writes 503 storage_unavailable, reads work, data intact after repair', async (t) => {
+test('storage turning read-only under the server: writes 503 storage_unavailable, reads work, data intact after repair', { skip: SQLITE_DISK }, async (t) => {
   const m = await mountExt4(16)
   if (m.error) {
     // No loop devices here: the same failure can only be staged between two runs of the server.
@@ -503,7 +531,9 @@ async function readOnlyAtStart(t) {
 
 // ---- backup while writing -------------------------------------------------------------------------
 
-test('backup during concurrent writes finishes, and the restored copy is intact with a valid audit chain and readable PII', async (t) => {
+test('backup during concurrent writes finishes, and the restored copy is intact with a valid audit chain and readable PII', {
+  skip: sqliteOnly('dangjian backup/restore copy the SQLite file; a PostgreSQL store is backed up with pg_dump/pg_basebackup'),
+}, async (t) => {
   const dir = tempDir('dj-backup-')
   const db = join(dir, 't.db')
   // 12,000 generated members (~9 MB, so the backup copies in several steps) built with the release

@@ -11,7 +11,7 @@
 // "runtime error:") make assertClean() — and every test wrapped with serverTest() — fail.
 import { spawn, execFile, execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,7 +29,7 @@ export const DEMO_PASSWORD = 'Demo@2026'
 export const DEMO_USERS = ['admin', 'chengguan', 'dangyuan', 'secadmin', 'auditor']
 
 const CLI_TIMEOUT_MS = 30000
-const DEMO_TIMEOUT_MS = 120000 // `demo` builds a whole county; under ASan on a busy machine it can take a while
+export const DEMO_TIMEOUT_MS = 120000 // `demo` builds a whole county; under ASan on a busy machine it can take a while
 const LISTEN_TIMEOUT_MS = 10000
 const STOP_TIMEOUT_MS = 15000
 const SANITIZER_RE = /ERROR: (Address|Leak|Undefined|Thread|Memory)Sanitizer|runtime error:|SUMMARY: \w+Sanitizer/
@@ -73,24 +73,63 @@ export function tempDir(prefix = 'dj-api-') {
 // ---- PostgreSQL mode (make test-pg) ---------------------------------------------------------
 // With DJ_PG_URL=postgres://user@127.0.0.1:PORT every `--db FILE` a test passes becomes a database of
 // its own on that server (created on first use), and the PII key stays in FILE.key (DJ_KEY_FILE):
-// the same tests then run against the PostgreSQL backend.
+// the same tests then run against the PostgreSQL backend. Tests that touch the store directly go through
+// storeExec (SQL), storeCopy (a copy to tamper with) and storeUrl (the store named elsewhere than --db).
 export const PG_URL = process.env.DJ_PG_URL || ''
+
+/**
+ * The skip option of a test about the SQLite file itself: the reason in PG mode, else false.
+ * (Not `PG_URL && reason`: node:test skips a test whose skip is the empty string.)
+ */
+export function sqliteOnly(reason) {
+  return PG_URL ? reason : false
+}
 const pgDatabases = new Map()
+
+function pgName(path) {
+  return 'dj_' + createHash('sha256').update(resolve(path)).digest('hex').slice(0, 24)
+}
 
 function pgDatabase(path) {
   let url = pgDatabases.get(path)
   if (url) return url
-  const name = 'dj_' + createHash('sha256').update(resolve(path)).digest('hex').slice(0, 24)
+  const name = pgName(path)
   execFileSync('psql', [`${PG_URL}/postgres`, '-qXc', `CREATE DATABASE ${name}`], { stdio: 'pipe' })
   url = `${PG_URL}/${name}`
   pgDatabases.set(path, url)
   return url
 }
 
-/** Run SQL directly on a test's store (sqlite3 on the file; psql on its PostgreSQL database in PG mode). */
-export function storeExec(db, sql) {
-  if (PG_URL) return execFileSync('psql', [pgDatabase(db), '-qXAtc', sql], { encoding: 'utf8' }).trim()
-  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim()
+/**
+ * Run SQL directly on a test's store (sqlite3 on the file; psql on its PostgreSQL database in PG mode);
+ * resolves to the trimmed output, throws (with the tool's error text) if the SQL fails.
+ * sqlite: the file itself even in PG mode (a SQLite source for `dangjian copy`).
+ */
+export function storeExec(db, sql, { sqlite = false } = {}) {
+  if (PG_URL && !sqlite) return execFileSync('psql', [pgDatabase(db), '-qXAtc', sql], { encoding: 'utf8', stdio: 'pipe' }).trim()
+  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8', stdio: 'pipe' }).trim()
+}
+
+/** The store a test's `--db FILE` names, for options other than --db (`copy --to`): FILE, or its PostgreSQL URL. */
+export function storeUrl(db) {
+  return PG_URL ? pgDatabase(db) : db
+}
+
+/**
+ * A copy of a stopped store at a new path, to tamper with: the file (and its WAL) for SQLite; in PG mode
+ * a new database made from the store's database as template (no connection to it may be open).
+ */
+export function storeCopy(from, to) {
+  if (!PG_URL) {
+    copyFileSync(from, to)
+    if (existsSync(from + '-wal')) copyFileSync(from + '-wal', to + '-wal')
+    return
+  }
+  if (pgDatabases.has(to)) throw new Error(`storeCopy: ${to} already has a database`)
+  const src = new URL(pgDatabase(from)).pathname.slice(1)
+  const name = pgName(to)
+  execFileSync('psql', [`${PG_URL}/postgres`, '-qXc', `CREATE DATABASE ${name} TEMPLATE ${src}`], { stdio: 'pipe' })
+  pgDatabases.set(to, `${PG_URL}/${name}`)
 }
 
 /** args and env with every `--db FILE` pointed at FILE's PostgreSQL database (PG mode only). */
@@ -140,11 +179,11 @@ export async function cliOk(args, opts) {
   return r.stdout.trim()
 }
 
-/** `dangjian user add` (password on stdin); resolves to the new user id. */
-export async function addUser(db, { username, role, org, password }, { bin } = {}) {
+/** `dangjian user add` (password on stdin); resolves to the new user id. sqlite: as for cli(). */
+export async function addUser(db, { username, role, org, password }, { bin, sqlite } = {}) {
   const out = await cliOk(
     ['user', 'add', '--db', db, '--username', username, '--role', role, '--org', String(org), '--password-stdin'],
-    { input: password + '\n', bin },
+    { input: password + '\n', bin, sqlite },
   )
   if (!/^\d+$/.test(out)) throw new Error(`user add should print only the new id, printed ${JSON.stringify(out)}`)
   return Number(out)
