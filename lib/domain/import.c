@@ -50,7 +50,7 @@ struct pass {
 	int64_t batch_id, n_written; /* the writer's */
 	int64_t first_id, last_id;   /* of the batch's members, read back at the end */
 	char sha[DJ_TOKEN_HEX + 1]; /* of the file, for the batch's audit entry (the checker's) */
-	struct dj_member_counts acc; /* the sent rows' count deltas (the checker's), flushed once */
+	struct dj_member_counts acc; /* the written rows' count deltas (the writer's), flushed once */
 	int fi_fact[7];              /* status, sex, birth_date, category, education, occupation, joined_on */
 	struct dj_import_progress *prog;
 	bool load_decided;      /* the writer looked at the load's size (load_mode) */
@@ -63,6 +63,7 @@ struct pass {
 struct slot {
 	struct org_ref *org;
 	int64_t row;
+	struct dj_member_facts facts; /* what the row adds to the pre-aggregated counts */
 	struct dj_model_bulk_row r;
 };
 struct pipe {
@@ -401,10 +402,7 @@ static dj_rc send_row(struct pass *p, struct dj_value *vals, int64_t row)
 		const struct dj_value *v = &vals[p->fi_fact[i]];
 		f[i] = v->set && !v->null ? v->s : NULL;
 	}
-	/* Counted here, off the writer's thread: only a commit of every row flushes the counts. */
-	struct dj_member_facts facts;
-	dj_member_facts_set(&facts, o->path, f[0], false, f[1], f[2], f[3], f[4], f[5], f[6]);
-	dj_member_counts_add(&p->acc, NULL, &facts);
+	dj_member_facts_set(&sl->facts, o->path, f[0], false, f[1], f[2], f[3], f[4], f[5], f[6]);
 	pipe_put(p->pipe, false);
 	return DJ_OK;
 }
@@ -436,6 +434,9 @@ static void write_chunk(struct pass *p, struct dj_db_conn *c, struct slot *const
 		return;
 	}
 	p->n_written += (int64_t)n;
+	/* here, not on the checker's thread, which is the slower one while rows come in */
+	for (size_t j = 0; j < n; j++)
+		dj_member_counts_add(&p->acc, NULL, &sl[j]->facts);
 }
 
 /* A load that is large next to the register — at least LOAD_MIN_ROWS rows and a quarter of the
@@ -604,9 +605,6 @@ static void *checker_main(void *arg)
 {
 	struct checker *k = arg;
 	k->rc = run_pass(k->p, k->data, k->len, k->res, k->prog);
-	/* while the writer inserts its last rows and rebuilds the indexes */
-	if (!k->rc && !k->res->rows_bad)
-		dj_member_counts_seal(&k->p->acc);
 	/* here, not on the writer's thread, which is the slower one */
 	dj_auth_sha256_hex(k->data, k->len, k->p->sha);
 	return NULL;
@@ -679,6 +677,26 @@ static void pass_release(struct pass *p)
 	p->by_id = p->by_name = NULL;
 	p->seen = NULL;
 	p->norgs = p->seen_n = p->seen_cap = p->map_cap = 0;
+}
+
+static void *seal_main(void *acc)
+{
+	dj_member_counts_seal(acc);
+	return NULL;
+}
+
+/* After a large load: the members' indexes rebuilt (load_mode), and meanwhile on another thread the
+ * counts made ready to flush. */
+static dj_rc rebuild_indexes(struct pass *p)
+{
+	pthread_t th;
+	if (!p->idx_ddl.len)
+		return DJ_OK;
+	bool threaded = pthread_create(&th, NULL, seal_main, &p->acc) == 0;
+	dj_rc rc = dj_db_indexes_rebuild(p->x->c, &p->idx_ddl);
+	if (threaded)
+		pthread_join(th, NULL);
+	return rc;
 }
 
 /* The batch row, before the members that point at it (the counts are set at the end). */
@@ -798,7 +816,7 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 		rc = DJ_ERR_INVALID;
 		goto out;
 	}
-	if ((rc = dj_db_indexes_rebuild(x.c, &p.idx_ddl))) {
+	if ((rc = rebuild_indexes(&p))) {
 		/* the checks passed every row, so only a 身份证号 the register already holds can be refused */
 		if (rc == DJ_ERR_CONFLICT)
 			snprintf(res->fatal, sizeof(res->fatal), "有身份证号与花名册中已有党员重复，整批未导入");
