@@ -349,7 +349,7 @@ rm -f "$IMP" "$IMP-wal" "$IMP-shm" "$IMP.key"
 log "raw: bare INSERT loops"
 R[raw.insert]=$($RAW insert "$OUT/raw.db" "$OUT/county.db" "$IMPORT_ROWS")
 R[raw.insert_crypto]=$($RAW insert "$OUT/raw.db" "$OUT/county.db" "$IMPORT_ROWS" crypto)
-R[raw.insert_lean]=$($RAW insert "$OUT/raw.db" "$OUT/county.db" "$IMPORT_ROWS" crypto lean)
+R[raw.insert_rebuild]=$($RAW insert "$OUT/raw.db" "$OUT/county.db" "$IMPORT_ROWS" crypto rebuild)
 rm -f "$OUT/raw.db" "$OUT/raw.db-wal" "$OUT/raw.db-shm"
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -462,7 +462,7 @@ BENCH_COOKIE=… BENCH_PATHS=paths.txt wrk -t$THREADS -c$CONNS -d${DUR}s --laten
 bench/out/bin/probe get PORT COOKIE SECONDS MAX PATH…                 # one connection, sequential
 bench/out/bin/raw count|stats|get|preagg DB ITER …                    # bare SQLite, same queries
 $BIN import members --db copy-of-county.db --org ROOT --file import-$IMPORT_ROWS.csv
-bench/out/bin/raw insert raw.db bench/out/county.db $IMPORT_ROWS [crypto] [lean]
+bench/out/bin/raw insert raw.db bench/out/county.db $IMPORT_ROWS [crypto] [rebuild]
 \`\`\`
 
 Member detail requests cycle through 1,000 member ids; list and stats requests through up to 64
@@ -546,9 +546,13 @@ EOF
 ### Import ($(fmt_n "$IMPORT_ROWS") members into a copy of the demo county)
 
 \`dangjian import members\` checks every row (身份证号 check character, dates, codes, duplicates in
-the file and in the register), then writes them in one transaction, PII sealed; the raw rows are a
-bare prepared-INSERT loop in C into a table with the same columns and indexes (copied from the
-county database), one transaction, same journal mode and synchronous setting.
+the file and in the register), then writes them in one transaction, PII sealed, and keeps the
+statistics' pre-aggregated counts; a file this large next to the register goes in with the
+members' secondary indexes dropped and rebuilt before the commit. The raw rows are a bare
+prepared-INSERT loop in C into a table with the same columns and indexes (copied from the county
+database), one transaction, same journal mode and synchronous setting; the last one creates the
+indexes after the rows, as the import does — the minimal work for the same result (no validation,
+no counts).
 
 | what | rows/s | seconds | vs bare INSERT | target |
 |---|---:|---:|---:|---|
@@ -560,7 +564,7 @@ EOF
 	cat <<EOF
 | raw: bare INSERT, same table and indexes | $(fmt_n "$(kv rows_per_s "${R[raw.insert]}")") | $(kv seconds "${R[raw.insert]}") | 1.00 | |
 | raw: bare INSERT + libsodium seal and blind index | $(fmt_n "$(kv rows_per_s "${R[raw.insert_crypto]}")") | $(kv seconds "${R[raw.insert_crypto]}") | $(ratio "$(kv rows_per_s "${R[raw.insert_crypto]}")" "$(kv rows_per_s "${R[raw.insert]}")") | |
-| raw: as above, without the 11 code/flag indexes | $(fmt_n "$(kv rows_per_s "${R[raw.insert_lean]}")") | $(kv seconds "${R[raw.insert_lean]}") | $(ratio "$(kv rows_per_s "${R[raw.insert_lean]}")" "$(kv rows_per_s "${R[raw.insert]}")") | |
+| raw: as above, indexes created after the rows (one transaction) | $(fmt_n "$(kv rows_per_s "${R[raw.insert_rebuild]}")") | $(kv seconds "${R[raw.insert_rebuild]}") | $(ratio "$(kv rows_per_s "${R[raw.insert_rebuild]}")" "$(kv rows_per_s "${R[raw.insert]}")") | |
 
 ## Memory, size, start
 
