@@ -71,13 +71,15 @@ struct dj_actor cli_actor(void)
 
 int cli_open_db(const char *path, struct dj_db **db)
 {
+	char shown[512];
 	dj_rc rc = dj_schema_open(path, 1, 0, db);
 	if (rc == DJ_ERR_NOTFOUND) {
-		fprintf(stderr, "错误：数据库不存在：%s（请先运行 dangjian init）\n", path);
+		fprintf(stderr, "错误：数据库不存在：%s（请先运行 dangjian init）\n", dj_db_url_redact(path, shown, sizeof(shown)));
 		return 1;
 	}
 	if (rc) {
-		fprintf(stderr, "错误：无法打开数据库 %s：%s\n", path, dj_rc_message(rc));
+		fprintf(stderr, "错误：无法打开数据库 %s：%s\n", dj_db_url_redact(path, shown, sizeof(shown)),
+			dj_rc_message(rc));
 		return 1;
 	}
 	return 0;

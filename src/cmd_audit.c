@@ -21,7 +21,8 @@ int cmd_audit(int argc, char **argv)
 	if (!path)
 		return cli_usage_error(usage, "缺少 --db");
 	if (dj_db_open(path, 1, DJ_DB_NO_MIGRATE, &db)) {
-		fprintf(stderr, "错误：无法打开数据库 %s\n", path);
+		char shown[512];
+		fprintf(stderr, "错误：无法打开数据库 %s\n", dj_db_url_redact(path, shown, sizeof(shown)));
 		return 1;
 	}
 	dj_rc rc = dj_audit_verify(db, &bad, &count);

@@ -28,7 +28,8 @@ int cmd_copy(int argc, char **argv)
 	if (!from || !to)
 		return cli_usage_error(usage, "缺少 --from 或 --to");
 	if (dj_schema_open(from, 1, 0, &src)) {
-		fprintf(stderr, "错误：无法打开源库 %s\n", from);
+		char shown[512];
+		fprintf(stderr, "错误：无法打开源库 %s\n", dj_db_url_redact(from, shown, sizeof(shown)));
 		return 1;
 	}
 	dj_rc rc = dj_schema_open(to, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &dst);

@@ -98,11 +98,14 @@ int cmd_demo(int argc, char **argv)
 		return cli_usage_error(usage, "--scale 应为 county、province 或 100 到 20000000 之间的党员人数");
 	dj_rc rc = dj_schema_open(path, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &db);
 	if (rc == DJ_ERR_CONFLICT) {
-		fprintf(stderr, "错误：数据库已存在，拒绝覆盖：%s\n", path);
+		char shown[512];
+		fprintf(stderr, "错误：数据库已存在，拒绝覆盖：%s\n", dj_db_url_redact(path, shown, sizeof(shown)));
 		goto out;
 	}
 	if (rc) {
-		fprintf(stderr, "错误：无法创建数据库 %s：%s\n", path, dj_rc_message(rc));
+		char shown[512];
+		fprintf(stderr, "错误：无法创建数据库 %s：%s\n", dj_db_url_redact(path, shown, sizeof(shown)),
+			dj_rc_message(rc));
 		goto out;
 	}
 	if (!dj_db_url_is_file(path)) {

@@ -21,11 +21,14 @@ int cmd_init(int argc, char **argv)
 		return cli_usage_error(usage, "缺少 --db 或 --org-name");
 	dj_rc rc = dj_schema_open(path, 1, DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST, &db);
 	if (rc == DJ_ERR_CONFLICT) {
-		fprintf(stderr, "错误：数据库已存在，拒绝覆盖：%s\n", path);
+		char shown[512];
+		fprintf(stderr, "错误：数据库已存在，拒绝覆盖：%s\n", dj_db_url_redact(path, shown, sizeof(shown)));
 		return 1;
 	}
 	if (rc) {
-		fprintf(stderr, "错误：无法创建数据库 %s：%s\n", path, dj_rc_message(rc));
+		char shown[512];
+		fprintf(stderr, "错误：无法创建数据库 %s：%s\n", dj_db_url_redact(path, shown, sizeof(shown)),
+			dj_rc_message(rc));
 		return 1;
 	}
 	struct dj_actor who = cli_actor();

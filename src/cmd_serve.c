@@ -79,7 +79,8 @@ int cmd_serve(int argc, char **argv)
 	app.db = NULL;
 	/* One reader per worker thread, so a request never waits for a connection. */
 	if (dj_schema_open(cfg.db_path, cfg.threads, 0, &app.db)) {
-		fprintf(stderr, "错误：无法打开数据库 %s\n", cfg.db_path);
+		char shown[512];
+		fprintf(stderr, "错误：无法打开数据库 %s\n", dj_db_url_redact(cfg.db_path, shown, sizeof(shown)));
 		goto out;
 	}
 	if (load_pii_key(&cfg, app.db, &app.pii))

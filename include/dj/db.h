@@ -26,6 +26,9 @@ enum {
 dj_rc dj_db_open(const char *url, int readers, int flags, struct dj_db **out);
 /** True if url names a SQLite file, false for a "postgres://" (or "postgresql://") URL. */
 bool dj_db_url_is_file(const char *url);
+/** url fit to print or log: a PostgreSQL URL's password (user:PASSWORD@, password=…) as "***"; a file
+ *  path unchanged. Returns buf. */
+const char *dj_db_url_redact(const char *url, char *buf, size_t len);
 /** Close every connection and free the store. NULL is fine. */
 void dj_db_close(struct dj_db *db);
 

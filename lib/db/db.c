@@ -16,6 +16,47 @@ static const struct dj_db_backend *backend_for(const char *url)
 
 bool dj_db_url_is_file(const char *url) { return backend_for(url) == &dj_db_sqlite_backend; }
 
+const char *dj_db_url_redact(const char *url, char *buf, size_t len)
+{
+	struct dj_strbuf sb = DJ_STRBUF_INIT;
+	const char *p = url;
+	if (!len)
+		return buf;
+	if (dj_db_url_is_file(url)) {
+		snprintf(buf, len, "%s", url);
+		return buf;
+	}
+	/* scheme://[user[:password]@]host…: the password is what lies between the first ':' after the
+	 * scheme and the last '@' before the path */
+	const char *auth = strstr(p, "://");
+	auth = auth ? auth + 3 : p;
+	const char *end = auth + strcspn(auth, "/?");
+	const char *at = NULL;
+	for (const char *q = auth; q < end; q++)
+		if (*q == '@')
+			at = q;
+	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon) {
+		dj_strbuf_add(&sb, p, (size_t)(colon + 1 - p));
+		dj_strbuf_adds(&sb, "***");
+		p = at;
+	}
+	/* password=… among the query parameters */
+	for (const char *q; (q = strstr(p, "password=")) != NULL;) {
+		bool param = q > url && (q[-1] == '?' || q[-1] == '&' || q[-1] == ' ');
+		dj_strbuf_add(&sb, p, (size_t)(q + 9 - p));
+		p = q + 9;
+		if (param) {
+			dj_strbuf_adds(&sb, "***");
+			p += strcspn(p, "& ");
+		}
+	}
+	dj_strbuf_adds(&sb, p);
+	snprintf(buf, len, "%s", sb.buf);
+	dj_strbuf_release(&sb);
+	return buf;
+}
+
 static void conn_close(struct dj_db_conn *c)
 {
 	if (!c->h)

@@ -88,6 +88,23 @@ static int raw_exec(const char *path, const char *sql)
 
 /* ---- storage ---------------------------------------------------------------------------------- */
 
+/* A PostgreSQL URL is printed without its password; a file path as it is. */
+static void test_url_redact(void **state)
+{
+	char b[256];
+	(void)state;
+	assert_string_equal(dj_db_url_redact("/var/lib/dangjian/dj.db", b, sizeof(b)), "/var/lib/dangjian/dj.db");
+	assert_string_equal(dj_db_url_redact("postgres://dj:s3cr%40t@db.example:5432/dj", b, sizeof(b)),
+			    "postgres://dj:***@db.example:5432/dj");
+	assert_string_equal(dj_db_url_redact("postgresql://dj@127.0.0.1:5433/dj", b, sizeof(b)),
+			    "postgresql://dj@127.0.0.1:5433/dj");
+	assert_string_equal(dj_db_url_redact("postgres://a:b@c@host/db?sslmode=require&password=xyz&x=1", b, sizeof(b)),
+			    "postgres://a:***@host/db?sslmode=require&password=***&x=1");
+	assert_string_equal(dj_db_url_redact("postgres://host/db?password=only", b, sizeof(b)),
+			    "postgres://host/db?password=***");
+	assert_string_equal(dj_db_url_redact("postgres://u:p@h/d", b, 12), "postgres://");
+}
+
 static void test_open_create_migrates(void **state)
 {
 	(void)state;
@@ -558,6 +575,7 @@ static void test_backup_and_integrity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_url_redact),
 		cmocka_unit_test(test_open_create_migrates),
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_transactions),
