@@ -23,6 +23,7 @@ struct dj_code_label {
 	const char *code, *label;
 };
 extern const struct dj_code_label dj_org_kinds[];
+#define DJ_ORG_KINDS_MAX 16 /* at least the entries of dj_org_kinds */
 extern const struct dj_code_label dj_org_sectors[];
 
 /** Read one org inside the scope; DJ_ERR_NOTFOUND if missing or outside it. */
@@ -49,6 +50,19 @@ dj_rc dj_org_update(const struct dj_model_ctx *x, int64_t id, const struct dj_va
  *  audited. The org must be inside the scope and not its root; the new parent must be in scope
  *  and not inside the moved subtree. */
 dj_rc dj_org_move(const struct dj_model_ctx *x, int64_t id, int64_t new_parent, struct dj_model_err *err);
+
+/** Organizations by kind in org_id's subtree (itself included), pre-aggregated in org_kind_counts:
+ *  writes "kind": n for each kind present, in kind order, inside the caller's open object;
+ *  *total gets the sum (may be NULL). */
+dj_rc dj_org_kinds_write(struct dj_db_conn *c, int64_t org_id, struct dj_jw *w, int64_t *total);
+/** An org of kind joined (sign +1) or left (-1) every org on path (its own included). */
+dj_rc dj_org_kinds_add(struct dj_db_conn *c, const char *path, const char *kind, int sign);
+/** org_id's subtree moved from under old_parent_path to under new_parent_path: its counts leave the
+ *  old ancestors and join the new ones. */
+dj_rc dj_org_kinds_move(struct dj_db_conn *c, int64_t org_id, const char *old_parent_path,
+			const char *new_parent_path);
+/** Rebuild org_kind_counts from the orgs table: one pass in path order. */
+dj_rc dj_org_kinds_recount(struct dj_db_conn *c);
 
 /** Subtree statistics of active members as of a date (RULES.md STAT-3 bands), written as JSON. */
 dj_rc dj_org_stats(const struct dj_model_ctx *x, int64_t id, struct dj_date as_of, struct dj_jw *w);

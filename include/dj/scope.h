@@ -31,6 +31,8 @@ struct dj_scope {
 
 /** Fill path_hi from org_path: the subtree is [org_path, path_hi) as text. */
 void dj_scope_set_path(struct dj_scope *s, const char *org_path);
+/** The org ids of a materialized path ("/1/5/23/" → 1, 5, 23), at most max; returns how many. */
+size_t dj_path_ids(const char *path, int64_t *ids, size_t max);
 /** True if path (an org's materialized path) lies in the scope's subtree. */
 bool dj_scope_covers(const struct dj_scope *s, const char *path);
 /** Role from its API name ("admin", "org_admin", ...); DJ_ROLE_NONE if unknown. */

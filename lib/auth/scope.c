@@ -65,3 +65,17 @@ const char *dj_role_label(enum dj_role r)
 			return roles[i].label;
 	return "未知";
 }
+
+size_t dj_path_ids(const char *p, int64_t *ids, size_t max)
+{
+	size_t n = 0;
+	while (p && *p == '/' && n < max) {
+		int64_t id = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			id = id * 10 + (*p - '0');
+		if (!id)
+			break;
+		ids[n++] = id;
+	}
+	return n;
+}

@@ -94,7 +94,7 @@ dj_rc dj_db_open(const char *url, int readers, int flags, struct dj_db **out)
 	}
 	db->nreaders = readers;
 	db->readers = dj_calloc((size_t)readers, sizeof(*db->readers));
-	db->reader_busy = dj_calloc((size_t)readers, sizeof(bool));
+	db->reader_busy = dj_calloc((size_t)readers, sizeof(atomic_bool));
 	for (int i = 0; i < readers; i++) {
 		db->readers[i].db = db;
 		rc = db->be->open_conn(url, flags & ~(DJ_DB_CREATE | DJ_DB_MUST_NOT_EXIST), false, &db->readers[i].h);
@@ -124,22 +124,41 @@ void dj_db_close(struct dj_db *db)
 	dj_free(db);
 }
 
+/* A free reader, claimed without a lock; each thread starts from the one it had last (its page
+ * cache is warm, and two threads rarely race for the same one). -1: none free. */
+static _Thread_local int reader_hint;
+static int reader_claim(struct dj_db *db)
+{
+	for (int k = 0; k < db->nreaders; k++) {
+		int i = (reader_hint + k) % db->nreaders;
+		bool busy = false;
+		if (atomic_compare_exchange_strong(&db->reader_busy[i], &busy, true)) {
+			reader_hint = i;
+			atomic_fetch_add(&db->readers_busy, 1);
+			return i;
+		}
+	}
+	return -1;
+}
+
 dj_rc dj_db_reader(struct dj_db *db, struct dj_db_conn **out)
 {
-	pthread_mutex_lock(&db->rmu);
-	for (;;) {
-		for (int i = 0; i < db->nreaders; i++) {
-			if (!db->reader_busy[i]) {
-				db->reader_busy[i] = true;
-				atomic_fetch_add(&db->readers_busy, 1);
-				pthread_mutex_unlock(&db->rmu);
-				*out = &db->readers[i];
-				return DJ_OK;
-			}
+	int i = reader_claim(db);
+	if (i < 0) {
+		/* All busy: wait under the mutex. The waiter count goes up before the claim is retried and
+		 * a release frees its reader before it reads the count, so either the retry sees the freed
+		 * reader or the release sees the waiter and signals under the mutex (no lost wake-up). */
+		pthread_mutex_lock(&db->rmu);
+		atomic_fetch_add(&db->reader_waiters, 1);
+		while ((i = reader_claim(db)) < 0) {
+			atomic_fetch_add(&db->busy_waits, 1);
+			pthread_cond_wait(&db->rcond, &db->rmu);
 		}
-		atomic_fetch_add(&db->busy_waits, 1);
-		pthread_cond_wait(&db->rcond, &db->rmu);
+		atomic_fetch_sub(&db->reader_waiters, 1);
+		pthread_mutex_unlock(&db->rmu);
 	}
+	*out = &db->readers[i];
+	return DJ_OK;
 }
 
 void dj_db_release(struct dj_db_conn *c)
@@ -147,11 +166,13 @@ void dj_db_release(struct dj_db_conn *c)
 	struct dj_db *db = c->db;
 	if (c->writer)
 		return;
-	pthread_mutex_lock(&db->rmu);
-	db->reader_busy[c - db->readers] = false;
 	atomic_fetch_sub(&db->readers_busy, 1);
-	pthread_cond_signal(&db->rcond);
-	pthread_mutex_unlock(&db->rmu);
+	atomic_store(&db->reader_busy[c - db->readers], false);
+	if (atomic_load(&db->reader_waiters) > 0) {
+		pthread_mutex_lock(&db->rmu);
+		pthread_cond_signal(&db->rcond);
+		pthread_mutex_unlock(&db->rmu);
+	}
 }
 
 dj_rc dj_db_begin(struct dj_db *db, struct dj_db_conn **out)

@@ -29,7 +29,8 @@ struct dj_db {
 	struct dj_db_conn writer;
 	pthread_mutex_t wmu;
 	struct dj_db_conn *readers;
-	bool *reader_busy;
+	atomic_bool *reader_busy;
+	atomic_int reader_waiters; /* threads in dj_db_reader's slow path */
 	int nreaders;
 	pthread_mutex_t rmu;
 	pthread_cond_t rcond;

@@ -3,7 +3,7 @@
  * members spread over the branches. Deterministic for a seed (dates relative to today). Built on a
  * bulk path: prepared INSERTs in a few big transactions, PII sealed like normal rows, no per-row
  * audit (one summary entry), org_stats and org_member_facets recomputed once at the end
- * (dj_member_recount). */
+ * (dj_member_recount, dj_org_kinds_recount). */
 #include <stdio.h>
 #include <string.h>
 #include "dj/audit.h"
@@ -555,7 +555,7 @@ dj_rc dj_demo_scale(struct dj_db *db, const struct dj_pii *pii, uint64_t seed, i
 		goto fail;
 	if (progress)
 		progress(arg, "统计", 0, 0);
-	if ((rc = dj_member_recount(g.c)))
+	if ((rc = dj_member_recount(g.c)) || (rc = dj_org_kinds_recount(g.c)))
 		goto fail;
 	/* The demo member account is a real member of the first township's office branch. */
 	struct dj_stmt *s;

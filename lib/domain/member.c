@@ -365,21 +365,6 @@ static struct dj_member_count_ent *ent_get(struct dj_member_counts *acc, int64_t
 	}
 }
 
-/* The org ids of a path ("/1/5/23/" → 1, 5, 23); returns how many (at most max). */
-static size_t path_ids(const char *p, int64_t *ids, size_t max)
-{
-	size_t n = 0;
-	while (p && *p == '/' && n < max) {
-		int64_t id = 0;
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			id = id * 10 + (*p - '0');
-		if (!id)
-			break;
-		ids[n++] = id;
-	}
-	return n;
-}
-
 /* sign × f for org (0 = the org is implied, as in recount's per-level tables). */
 static void add_facts(struct dj_member_counts *acc, int64_t org, const struct dj_member_facts *f, int64_t sign)
 {
@@ -431,7 +416,7 @@ static void add_path(struct dj_member_counts *acc, const struct dj_member_facts 
 	int64_t ids[DJ_PATH_MAX / 2];
 	if (!f || !f->counted)
 		return;
-	size_t n = path_ids(f->path, ids, sizeof(ids) / sizeof(ids[0]));
+	size_t n = dj_path_ids(f->path, ids, sizeof(ids) / sizeof(ids[0]));
 	if (!n)
 		return;
 	leaf_put(acc, ids[n - 1], f->path);
@@ -448,7 +433,7 @@ static void carry_up(struct dj_member_counts *acc)
 		if (acc->e[i].dim >= 0 && acc->e[i].n)
 			own[m++] = acc->e[i];
 	for (size_t i = 0; i < m; i++) {
-		size_t n = path_ids(leaf_path(acc, own[i].org), ids, sizeof(ids) / sizeof(ids[0]));
+		size_t n = dj_path_ids(leaf_path(acc, own[i].org), ids, sizeof(ids) / sizeof(ids[0]));
 		for (size_t k = 0; k + 1 < n; k++)
 			ent_get(acc, ids[k], own[i].dim, own[i].key)->n += own[i].n;
 	}
@@ -571,7 +556,7 @@ dj_rc dj_member_counts_move(struct dj_db_conn *c, int64_t org_id, const char *ol
 	dj_stmt_reset(st);
 	for (int pass = 0; pass < 2; pass++) {
 		int sign = pass ? +1 : -1;
-		size_t n = path_ids(pass ? new_parent_path : old_parent_path, ids, sizeof(ids) / sizeof(ids[0]));
+		size_t n = dj_path_ids(pass ? new_parent_path : old_parent_path, ids, sizeof(ids) / sizeof(ids[0]));
 		for (size_t i = 0; i < n; i++) {
 			if ((rc = stats_adj(c, ids[i], sign * full, sign * prob)) || (rc = dj_db_prepare(c, Q_FACET_MOVE, &st)))
 				return rc;
@@ -760,7 +745,7 @@ dj_rc dj_member_recount(struct dj_db_conn *c)
 		goto out;
 	while ((rc = dj_stmt_step(st)) == DJ_ROW) {
 		const char *path = dj_stmt_text(st, 0);
-		size_t n = path_ids(path, ids, nstack), keep = 0;
+		size_t n = dj_path_ids(path, ids, nstack), keep = 0;
 		dj_rc wrc = DJ_OK;
 		while (keep < depth && keep < n && stack[keep].id == ids[keep])
 			keep++;

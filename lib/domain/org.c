@@ -150,6 +150,8 @@ static dj_rc insert(struct dj_db_conn *c, const struct dj_actor *who, int64_t pa
 	dj_stmt_bind_text(s, 1, path);
 	dj_stmt_bind_int(s, 2, id);
 	rc = dj_stmt_exec(s);
+	if (!rc)
+		rc = dj_org_kinds_add(c, path, kind, +1);
 	if (rc)
 		return rc;
 	*id_out = id;

@@ -36,11 +36,6 @@ static const char Q_LATE_COUNT[] =
 static const char Q_LATE[] =
 	"SELECT org_path, status, deleted_at IS NOT NULL, sex, birth_date, category, education, occupation, joined_on"
 	" FROM members WHERE joined_on > ?";
-/* orgs_by_kind: kind by kind (the next kind is one seek in orgs_kind_path), each counted over the
- * subtree's range of that index; a GROUP BY over the subtree sorted every org of it. */
-static const char Q_NEXT_KIND[] = "SELECT kind FROM orgs WHERE kind > ? ORDER BY kind LIMIT 1";
-static const char Q_KIND_COUNT[] = "SELECT COUNT(*) FROM orgs WHERE kind = ? AND path >= ? AND path < ?";
-
 struct counter {
 	const char *key;
 	int64_t n;
@@ -241,39 +236,6 @@ static void write_counter(struct dj_jw *w, const char *name, const struct counte
 	dj_jw_obj_end(w);
 }
 
-/* "kind": n for every kind with orgs in the subtree, in kind order. */
-static dj_rc orgs_by_kind(const struct dj_model_ctx *x, const struct dj_scope *sub, struct dj_jw *w)
-{
-	const char *kind = "";
-	struct dj_stmt *s;
-	dj_rc rc;
-	for (;;) {
-		if ((rc = dj_db_prepare(x->c, Q_NEXT_KIND, &s)))
-			return rc;
-		dj_stmt_bind_text(s, 1, kind);
-		rc = dj_stmt_step(s);
-		kind = rc == DJ_ROW && dj_stmt_text(s, 0) ? dj_arena_strdup(x->a, dj_stmt_text(s, 0)) : NULL;
-		dj_stmt_reset(s);
-		if (rc != DJ_ROW && rc != DJ_DONE)
-			return rc;
-		if (!kind)
-			return DJ_OK;
-		if ((rc = dj_db_prepare(x->c, Q_KIND_COUNT, &s)))
-			return rc;
-		dj_stmt_bind_text(s, 1, kind);
-		dj_stmt_bind_text(s, 2, sub->org_path);
-		dj_stmt_bind_text(s, 3, sub->path_hi);
-		int64_t n = 0;
-		if ((rc = dj_stmt_step(s)) == DJ_ROW)
-			n = dj_stmt_int(s, 0);
-		dj_stmt_reset(s);
-		if (rc != DJ_ROW)
-			return rc;
-		if (n)
-			dj_jw_kint(w, kind, n);
-	}
-}
-
 dj_rc dj_org_stats(const struct dj_model_ctx *x, int64_t id, struct dj_date as_of, struct dj_jw *w)
 {
 	static const int dims[] = { DJ_MF_CAT, DJ_MF_SEX, DJ_MF_EDU, DJ_MF_OCC, DJ_MF_PERIOD };
@@ -338,7 +300,7 @@ dj_rc dj_org_stats(const struct dj_model_ctx *x, int64_t id, struct dj_date as_o
 	dj_jw_obj_end(w);
 	dj_jw_key(w, "orgs_by_kind");
 	dj_jw_obj_begin(w);
-	if ((rc = orgs_by_kind(x, &sub, w)))
+	if ((rc = dj_org_kinds_write(x->c, id, w, NULL)))
 		return rc;
 	dj_jw_obj_end(w);
 	dj_jw_obj_end(w);

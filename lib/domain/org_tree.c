@@ -110,11 +110,17 @@ dj_rc dj_org_update(const struct dj_model_ctx *x, int64_t id, const struct dj_va
 	struct dj_strbuf before = DJ_STRBUF_INIT, after = DJ_STRBUF_INIT;
 	bool any;
 	(void)err;
+	char kind[32] = "";
 	dj_rc rc = org_json(x, id, &before, &o);
-	if (!rc)
+	if (!rc) {
+		snprintf(kind, sizeof(kind), "%s", o.kind ? o.kind : "");
 		rc = apply_fields(x, id, vals, &any);
+	}
 	if (!rc)
 		rc = org_json(x, id, &after, &o);
+	/* a new kind moves the org from one kind's counts to the other's on its whole path */
+	if (!rc && o.kind && strcmp(kind, o.kind) != 0 && !(rc = dj_org_kinds_add(x->c, o.path, kind, -1)))
+		rc = dj_org_kinds_add(x->c, o.path, o.kind, +1);
 	if (!rc)
 		rc = audit(x, "org.update", id, o.path, before.buf, after.buf);
 	dj_strbuf_release(&before);
@@ -200,7 +206,8 @@ dj_rc dj_org_move(const struct dj_model_ctx *x, int64_t id, int64_t new_parent, 
 			goto out;
 	}
 	/* Counts: the moved subtree's figures leave the old ancestors and join the new ones. */
-	if ((rc = dj_member_counts_move(x->c, id, op.path, np.path)))
+	if ((rc = dj_member_counts_move(x->c, id, op.path, np.path)) ||
+	    (rc = dj_org_kinds_move(x->c, id, op.path, np.path)))
 		goto out;
 	{
 		/* The moved org is now in the new place; read it with the same scope. */

@@ -141,6 +141,13 @@ static const struct dj_migration dev_migrations[] = {
 	   * interrupted recount, so the next start runs it again. */
 	  "INSERT INTO settings(key, value, updated_at) VALUES ('counts.recount', 'pending', '2026-11-23T00:00:00Z');",
 	  NULL },
+	/* Filled by dj_org_kinds_recount right after, like the member counts (a marker of its own: that
+	 * recount is a pass over the orgs only). */
+	{ 14, "per-org counts of the organizations in the subtree by kind (orgs_by_kind)",
+	  "CREATE TABLE org_kind_counts (org_id INTEGER NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL,"
+	  " PRIMARY KEY (org_id, kind)) STRICT, WITHOUT ROWID;"
+	  "INSERT INTO settings(key, value, updated_at) VALUES ('org_kinds.recount', 'pending', '2026-11-23T00:00:00Z');",
+	  NULL },
 };
 
 
@@ -153,17 +160,28 @@ const struct dj_entity *const dj_schema_entities[] = {
 	&dj_dues_exemption_entity, &dj_dues_bill_entity, &dj_dues_payment_entity, &dj_dues_cycle_entity, NULL,
 };
 
-/* Whether a migration asked for the pre-aggregated counts to be rebuilt (and no recount has
- * committed since). */
-static bool recount_pending(struct dj_db_conn *c)
+/* Whether a migration asked for pre-aggregated counts to be rebuilt (marker key, e.g.
+ * 'counts.recount') and no recount has committed since. */
+static bool recount_pending(struct dj_db_conn *c, const char *key)
 {
 	struct dj_stmt *s;
 	bool pending = false;
-	if (dj_db_prepare(c, "SELECT 1 FROM settings WHERE key = 'counts.recount'", &s) == DJ_OK) {
+	if (dj_db_prepare(c, "SELECT 1 FROM settings WHERE key = ?", &s) == DJ_OK) {
+		dj_stmt_bind_text(s, 1, key);
 		pending = dj_stmt_step(s) == DJ_ROW;
 		dj_stmt_reset(s);
 	}
 	return pending;
+}
+
+static dj_rc recount_done(struct dj_db_conn *c, const char *key)
+{
+	struct dj_stmt *s;
+	dj_rc rc = dj_db_prepare(c, "DELETE FROM settings WHERE key = ?", &s);
+	if (rc)
+		return rc;
+	dj_stmt_bind_text(s, 1, key);
+	return dj_stmt_exec(s);
 }
 
 dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **out)
@@ -177,11 +195,10 @@ dj_rc dj_schema_open(const char *path, int readers, int flags, struct dj_db **ou
 		rc = dj_db_apply_migrations(*out, dev_migrations, sizeof(dev_migrations) / sizeof(dev_migrations[0]));
 	if (!rc && !(rc = dj_db_begin(*out, &c))) {
 		rc = dj_codes_sync(c);
-		if (!rc && recount_pending(c)) {
-			rc = dj_member_recount(c);
-			if (!rc)
-				rc = dj_db_exec_sql(c, "DELETE FROM settings WHERE key = 'counts.recount'");
-		}
+		if (!rc && recount_pending(c, "counts.recount") && !(rc = dj_member_recount(c)))
+			rc = recount_done(c, "counts.recount");
+		if (!rc && recount_pending(c, "org_kinds.recount") && !(rc = dj_org_kinds_recount(c)))
+			rc = recount_done(c, "org_kinds.recount");
 		if (rc)
 			dj_db_rollback(c);
 		else

@@ -598,3 +598,40 @@ t('after logout every role is 401 everywhere but the public routes', async () =>
     assert.equal(r.status, 401, role)
   }
 })
+
+// The dashboard counts accounts from the smaller side (lib/api/api_dashboard.c): a branch's one-org
+// subtree from its orgs, a township's (more orgs than the store has accounts) from the accounts.
+t('accounts by role: the same answer whether counted from the subtree\'s orgs or from the accounts', async () => {
+  // fresh sessions: earlier tests log some of the shared ones out
+  const [admin, cg, sec] = await Promise.all([ACCOUNTS.admin, ACCOUNTS.org_admin, ACCOUNTS.secadmin].map((u) => session(srv.base, u, DEMO_PASSWORD)))
+  const mk = async (parent, name, kind) => {
+    const r = await admin.post('/api/v1/orgs', { parent_id: parent, name, kind, sector: 'government' })
+    assert.equal(r.status, 201, JSON.stringify(r.body))
+    return r.body
+  }
+  const town = await mk(srv.rootId, '账号计数测试镇委员会', 'committee')
+  const br = await mk(town.id, '账号计数测试支部', 'branch')
+  await addUser(srv.db, { username: 'brc_admin', role: 'org_admin', org: br.id, password: 'Brc#adm2026' })
+  await addUser(srv.db, { username: 'brc_aud', role: 'auditor', org: br.id, password: 'Brc#aud2026' })
+  const b = await session(srv.base, 'brc_admin', 'Brc#adm2026')
+  const d = (await b.get('/api/v1/dashboard')).body
+  assert.equal(d.orgs_total, 1)
+  assert.deepEqual(d.accounts_by_role, { auditor: 1, org_admin: 1 })
+  assert.equal(d.accounts_total, 2)
+  // 城关镇, counted from the accounts side: the accounts list's, by the path of each one's org
+  const mine = (await cg.get('/api/v1/dashboard')).body
+  const users = (await sec.get('/api/v1/users?per_page=200')).body.items
+  const accounts = users.length
+  assert.ok(mine.orgs_total > accounts, `${mine.orgs_total} orgs in the township, ${accounts} accounts`)
+  const ownPath = (await admin.get(`/api/v1/orgs/${cg.user.org_id}`)).body.path
+  const want = {}
+  for (const u of users) {
+    const path = (await admin.get(`/api/v1/orgs/${u.org_id}`)).body.path
+    if (path.startsWith(ownPath)) want[u.role] = (want[u.role] || 0) + 1
+  }
+  assert.ok(want.org_admin >= 1 && Object.keys(want).length >= 2, JSON.stringify(want))
+  assert.deepEqual(mine.accounts_by_role, Object.fromEntries(Object.entries(want).sort(([a], [b]) => (a < b ? -1 : 1))))
+  // and the county sees them all
+  const all = (await admin.get('/api/v1/dashboard')).body
+  assert.equal(all.accounts_total, accounts)
+})

@@ -252,6 +252,51 @@ t('moving a village branch with its members to another township moves paths, mem
   assert.equal((await cg.get(`/api/v1/members/${members[0].id}`)).status, 200)
 })
 
+// orgs_by_kind (dashboard and statistics) is pre-aggregated per org (lib/domain/org_kinds.c): after a
+// create, a kind change and a move it must equal the subtree counted by walking the tree.
+async function kindsByWalk(id) {
+  const counts = {}
+  const walk = async (o) => {
+    counts[o.kind] = (counts[o.kind] || 0) + 1
+    if (!o.children_count) return
+    for (const ch of await listAll(admin, `/api/v1/orgs/${o.id}/children`)) await walk(ch)
+  }
+  await walk((await admin.get(`/api/v1/orgs/${id}`)).body)
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)))
+}
+t('orgs_by_kind follows create, kind change and move: equal to the tree walked, for both townships and the county', async () => {
+  const check = async (label) => {
+    for (const [id, c] of [[own.id, cg], [other.id, null]]) {
+      const walked = await kindsByWalk(id)
+      assert.deepEqual((await stats(id)).orgs_by_kind, walked, `${label}: stats of ${id}`)
+      if (c) {
+        const d = (await c.get('/api/v1/dashboard')).body
+        assert.deepEqual(d.orgs_by_kind, walked, `${label}: dashboard of ${id}`)
+        assert.equal(d.orgs_total, Object.values(walked).reduce((a, b) => a + b, 0))
+      }
+    }
+  }
+  const county0 = (await admin.get('/api/v1/dashboard')).body
+  await check('before')
+  const gb = await mkOrg(own.id, '种类计数测试总支', 'general_branch')
+  const br = await mkOrg(gb.id, '种类计数测试支部', 'branch')
+  await mkOrg(br.id, '种类计数测试小组', 'group')
+  await check('after create')
+  // a kind change moves the org between kinds on its whole path
+  const p = await admin.patch(`/api/v1/orgs/${br.id}`, { kind: 'joint_branch' })
+  assert.equal(p.status, 200, JSON.stringify(p.body))
+  await check('after kind change')
+  // the 3-org subtree moves to the other township
+  const m = await admin.post(`/api/v1/orgs/${gb.id}/move`, { parent_id: other.id })
+  assert.equal(m.status, 200, JSON.stringify(m.body))
+  await check('after move')
+  const county1 = (await admin.get('/api/v1/dashboard')).body
+  assert.equal(county1.orgs_total, county0.orgs_total + 3)
+  assert.equal(county1.orgs_by_kind.joint_branch ?? 0, (county0.orgs_by_kind.joint_branch ?? 0) + 1)
+  assert.equal(county1.orgs_by_kind.general_branch, county0.orgs_by_kind.general_branch + 1)
+  assert.equal(county1.orgs_by_kind.group, county0.orgs_by_kind.group + 1)
+})
+
 t('a move under its own descendant (or itself) is 422; moving to the same parent changes nothing', async () => {
   const a = await mkOrg(own.id, '上层党总支', 'general_branch')
   const b = await mkOrg(a.id, '下层党支部')

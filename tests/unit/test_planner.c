@@ -1,7 +1,7 @@
 /* test_planner.c — the query plans the subtree requests depend on (docs/performance.md items 1, 2 and 7):
  * on a migrated store with data, a subtree query bounded by org_path and filtered by a code or flag runs
  * along the path index (no single-column code/flag index steers it away), a member count comes from the
- * covering path index alone, and the dashboard's organizations per kind from orgs(path, kind). */
+ * covering path index alone, and the dashboard's organizations per kind from one seek in org_kind_counts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -133,9 +133,10 @@ static void test_subtree_queries_follow_the_path(void **state)
 	assert_plan_has("SELECT org_id, type, held_on FROM meeting_types WHERE org_path >= ? AND org_path < ?"
 			" AND held_on >= ? AND held_on <= ?",
 			"COVERING INDEX meeting_types_path");
-	/* The dashboard's organizations per kind. */
-	assert_plan_has("SELECT kind, COUNT(*) FROM orgs WHERE path >= ? AND path < ? GROUP BY kind ORDER BY kind",
-			"COVERING INDEX orgs_path_kind");
+	/* The dashboard's organizations per kind: the subtree root's pre-aggregated rows, one seek. */
+	assert_plan_has("SELECT kind, n FROM org_kind_counts WHERE org_id = ? AND n <> 0 ORDER BY kind",
+			"SEARCH org_kind_counts USING PRIMARY KEY (org_id=?)");
+	assert_plan_lacks("SELECT kind, n FROM org_kind_counts WHERE org_id = ? AND n <> 0 ORDER BY kind", "TEMP B-TREE");
 }
 
 static int setup(void **state)
