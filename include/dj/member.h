@@ -26,6 +26,11 @@ dj_rc dj_member_create(const struct dj_model_ctx *x, struct dj_value *vals, int6
 dj_rc dj_member_update(const struct dj_model_ctx *x, int64_t id, struct dj_value *vals, struct dj_model_err *err);
 /** Soft delete with a reason; counts kept. */
 dj_rc dj_member_delete(const struct dj_model_ctx *x, int64_t id, const char *reason);
+struct dj_member_counts;
+/** As dj_member_delete, with the counts' change added to acc for the caller to flush once (many
+ *  deletions in one transaction: an import batch's rollback). */
+dj_rc dj_member_delete_counted(const struct dj_model_ctx *x, int64_t id, const char *reason,
+			       struct dj_member_counts *acc);
 /** Audit that field of member id was shown in clear to the caller. */
 dj_rc dj_member_audit_reveal(const struct dj_model_ctx *x, int64_t id);
 

@@ -905,12 +905,17 @@ dj_rc dj_import_rollback(struct dj_db_conn *c, const struct dj_scope *sc, const 
 	}
 	dj_stmt_reset(s);
 	snprintf(reason, sizeof(reason), "撤销导入批次 %lld", (long long)batch_id);
+	/* each deletion audited as one, the counts summed and written once (as the import wrote them) */
+	struct dj_member_counts acc = DJ_MEMBER_COUNTS_INIT;
 	for (int64_t i = 0; i < n && !rc; i++) {
-		rc = dj_member_delete(&x, ids[i], reason);
+		rc = dj_member_delete_counted(&x, ids[i], reason, &acc);
 		if (rc == DJ_ERR_NOTFOUND)
 			rc = DJ_OK; /* already deleted or moved out of scope */
 		dj_arena_release(&a);
 	}
+	if (!rc)
+		rc = dj_member_counts_flush(&acc, c);
+	dj_member_counts_release(&acc);
 	dj_free(ids);
 	if (rc)
 		return rc;

@@ -656,14 +656,25 @@ dj_rc dj_member_update(const struct dj_model_ctx *x, int64_t id, struct dj_value
 	return recount_one(x->c, &before, &after);
 }
 
-dj_rc dj_member_delete(const struct dj_model_ctx *x, int64_t id, const char *reason)
+dj_rc dj_member_delete_counted(const struct dj_model_ctx *x, int64_t id, const char *reason,
+			       struct dj_member_counts *acc)
 {
 	struct dj_member_facts before;
 	dj_rc rc = dj_member_facts_load(x->c, id, &before);
 	if (!rc)
 		rc = dj_model_delete(x, &dj_member_entity, id, reason);
 	if (!rc)
-		rc = recount_one(x->c, &before, NULL);
+		dj_member_counts_add(acc, &before, NULL);
+	return rc;
+}
+
+dj_rc dj_member_delete(const struct dj_model_ctx *x, int64_t id, const char *reason)
+{
+	struct dj_member_counts acc = DJ_MEMBER_COUNTS_INIT;
+	dj_rc rc = dj_member_delete_counted(x, id, reason, &acc);
+	if (!rc)
+		rc = dj_member_counts_flush(&acc, x->c);
+	dj_member_counts_release(&acc);
 	return rc;
 }
 
