@@ -42,6 +42,14 @@ dj_rc dj_db_commit(struct dj_db_conn *c);
 void dj_db_rollback(struct dj_db_conn *c);
 /** Give a reader back. */
 void dj_db_release(struct dj_db_conn *c);
+/** Pin a reader to the calling thread for one read request: dj_db_reader then hands the thread this
+ *  reader whenever it is not already lent out, so the session check and the handler share one
+ *  connection and, where the backend has them (snapshot_reads), one read transaction: one WAL read
+ *  lock per request instead of one per statement. A write committed on this thread ends that
+ *  transaction (once the reader is back), so the thread's later reads see its own write. Pins do
+ *  not nest; dj_db_unpin ends the transaction and gives the reader back. */
+void dj_db_pin(struct dj_db *db);
+void dj_db_unpin(struct dj_db *db);
 
 /** Prepare (or fetch from the connection's cache) a statement for static SQL text.
  *  The statement is reset and unbound; it stays owned by the connection. */
@@ -114,6 +122,7 @@ void dj_db_stats(struct dj_db *db, struct dj_db_stats *out);
 /** Backend vtable; lib/db/db_sqlite.c implements the first one. */
 struct dj_db_backend {
 	const char *name;
+	bool snapshot_reads; /* BEGIN … COMMIT on a reader is one snapshot, cheaper than one per statement */
 	dj_rc (*open_conn)(const char *url, int flags, bool writer, void **out);
 	void (*close_conn)(void *conn);
 	dj_rc (*exec_sql)(void *conn, const char *sql);

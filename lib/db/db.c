@@ -141,8 +141,21 @@ static int reader_claim(struct dj_db *db)
 	return -1;
 }
 
+/* The calling thread's pinned reader (dj_db_pin): lent out or not, and whether its read transaction
+ * is open, or must end as soon as the reader comes back (a write committed meanwhile). */
+static _Thread_local struct {
+	struct dj_db *db;
+	struct dj_db_conn *c;
+	bool lent, txn, stale;
+} pin;
+
 dj_rc dj_db_reader(struct dj_db *db, struct dj_db_conn **out)
 {
+	if (pin.db == db && !pin.lent) {
+		pin.lent = true;
+		*out = pin.c;
+		return DJ_OK;
+	}
 	int i = reader_claim(db);
 	if (i < 0) {
 		/* All busy: wait under the mutex. The waiter count goes up before the claim is retried and
@@ -161,11 +174,33 @@ dj_rc dj_db_reader(struct dj_db *db, struct dj_db_conn **out)
 	return DJ_OK;
 }
 
-void dj_db_release(struct dj_db_conn *c)
+/* BEGIN and COMMIT as cached statements: parsing them on every request cost more than the read
+ * lock they save. */
+static dj_rc pin_exec(const char *sql)
+{
+	struct dj_stmt *s;
+	dj_rc rc = dj_db_prepare(pin.c, sql, &s);
+	if (!rc) {
+		rc = pin.db->be->step(s->h) == DJ_DONE ? DJ_OK : DJ_ERR_DB;
+		pin.db->be->reset(s->h);
+	}
+	return rc;
+}
+
+static void pin_end_txn(void)
+{
+	const struct dj_db_backend *be = pin.db->be;
+	for (int i = 0; i < pin.c->ncache; i++)
+		if (be->stmt_busy(pin.c->cache[i].h))
+			be->reset(pin.c->cache[i].h);
+	if (pin_exec("COMMIT"))
+		be->exec_sql(pin.c->h, "ROLLBACK");
+	pin.txn = pin.stale = false;
+}
+
+static void reader_return(struct dj_db_conn *c)
 {
 	struct dj_db *db = c->db;
-	if (c->writer)
-		return;
 	atomic_fetch_sub(&db->readers_busy, 1);
 	atomic_store(&db->reader_busy[c - db->readers], false);
 	if (atomic_load(&db->reader_waiters) > 0) {
@@ -173,6 +208,44 @@ void dj_db_release(struct dj_db_conn *c)
 		pthread_cond_signal(&db->rcond);
 		pthread_mutex_unlock(&db->rmu);
 	}
+}
+
+void dj_db_release(struct dj_db_conn *c)
+{
+	if (c->writer)
+		return;
+	if (c == pin.c && pin.db) {
+		pin.lent = false;
+		if (pin.stale)
+			pin_end_txn();
+		return;
+	}
+	reader_return(c);
+}
+
+void dj_db_pin(struct dj_db *db)
+{
+	if (pin.db)
+		return;
+	struct dj_db_conn *c;
+	dj_db_reader(db, &c);
+	pin.db = db;
+	pin.c = c;
+	pin.lent = pin.stale = false;
+	/* Deferred: the snapshot is taken by the first read, not here. */
+	pin.txn = db->be->snapshot_reads && pin_exec("BEGIN") == DJ_OK;
+}
+
+void dj_db_unpin(struct dj_db *db)
+{
+	if (pin.db != db)
+		return;
+	if (pin.txn)
+		pin_end_txn();
+	reader_return(pin.c);
+	pin.db = NULL;
+	pin.c = NULL;
+	pin.lent = false;
 }
 
 dj_rc dj_db_begin(struct dj_db *db, struct dj_db_conn **out)
@@ -201,6 +274,13 @@ dj_rc dj_db_commit(struct dj_db_conn *c)
 		atomic_fetch_add(&db->tx_committed, 1);
 	}
 	pthread_mutex_unlock(&db->wmu);
+	/* Read-your-writes: the thread's pinned snapshot predates this write. */
+	if (!rc && pin.db == db && pin.txn) {
+		if (pin.lent)
+			pin.stale = true;
+		else
+			pin_end_txn();
+	}
 	return rc;
 }
 

@@ -177,6 +177,7 @@ static int64_t page_count(void *conn, int64_t *page_size)
 
 const struct dj_db_backend dj_db_sqlite_backend = {
 	.name = "sqlite",
+	.snapshot_reads = true,
 	.open_conn = open_conn,
 	.close_conn = close_conn,
 	.exec_sql = exec_sql,

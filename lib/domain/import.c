@@ -6,6 +6,7 @@
 #include "dj/audit.h"
 #include "dj/auth.h"
 #include "dj/date.h"
+#include "dj/log.h"
 #include "dj/io.h"
 #include "dj/import.h"
 #include "dj/member.h"
@@ -804,6 +805,7 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 		dj_model_bulk_init(&p.bulk, &dj_member_entity, "import_batch_id");
 	}
 	atomic_store(&prog->phase, p.write ? 2 : 1);
+	int64_t t_rows = dj_time_mono_ms(), t_index = 0, t_counts = 0, t_commit = 0;
 	rc = p.write ? run_writing(&p, data, len, res, prog) : run_pass(&p, data, len, res, prog);
 	atomic_store(&prog->total, res->rows_total);
 	if (rc || res->rows_bad || dry_run) {
@@ -816,18 +818,27 @@ dj_rc dj_import_members(struct dj_db *db, const struct dj_pii *pii, const struct
 		rc = DJ_ERR_INVALID;
 		goto out;
 	}
+	t_index = dj_time_mono_ms();
 	if ((rc = rebuild_indexes(&p))) {
 		/* the checks passed every row, so only a 身份证号 the register already holds can be refused */
 		if (rc == DJ_ERR_CONFLICT)
 			snprintf(res->fatal, sizeof(res->fatal), "有身份证号与花名册中已有党员重复，整批未导入");
 		goto out;
 	}
+	t_counts = dj_time_mono_ms();
 	if ((rc = finish_batch(&p, org_id, res)))
 		goto out;
+	t_commit = dj_time_mono_ms();
 	rc = dj_db_commit(x.c);
 	x.c = NULL;
-	if (!rc)
+	if (!rc) {
 		res->batch_id = p.batch_id;
+		/* where a large import's time went (docs/performance.md reads these) */
+		dj_log_info("import_committed", "batch=%lld rows=%lld rows_ms=%lld index_ms=%lld counts_ms=%lld commit_ms=%lld",
+			    (long long)p.batch_id, (long long)res->rows_ok, (long long)(t_index - t_rows),
+			    (long long)(t_counts - t_index), (long long)(t_commit - t_counts),
+			    (long long)(dj_time_mono_ms() - t_commit));
+	}
 out:
 	if (x.c)
 		dj_db_rollback(x.c);

@@ -204,7 +204,7 @@ static bool raw_path_has_nul(const char *raw)
 	return false;
 }
 
-static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *method, const char *url)
+static void dispatch_route(struct MHD_Connection *conn, struct ctx *x, const char *method, const char *url)
 {
 	struct server *srv = x->srv;
 	struct dj_req *r = &x->req;
@@ -323,6 +323,18 @@ static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *met
 		dj_req_fail(r, rc, NULL, NULL);
 	if (rc && dj_rc_http_status(rc) >= 500)
 		dj_log_error("request_failed", "method=%s path=\"%s\" rc=%s", method, url, dj_rc_code(rc));
+}
+
+/* A read request's session check and handler share one reader and one snapshot (dj_db_pin). */
+static void dispatch(struct MHD_Connection *conn, struct ctx *x, const char *method, const char *url)
+{
+	struct dj_db *db = x->srv->app->db;
+	bool reads = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	if (reads)
+		dj_db_pin(db);
+	dispatch_route(conn, x, method, url);
+	if (reads)
+		dj_db_unpin(db);
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,76 @@ static void test_transactions(void **state)
 	assert_int_equal(st1.readers_total, 2);
 	assert_int_equal(st1.readers_busy, 0);
 	assert_true(st1.page_count > 0 && st1.page_size > 0);
+	dj_db_close(db);
+}
+
+/* Another thread's committed insert (the pinned snapshot must not see it until it ends). */
+struct other_write {
+	struct dj_db *db;
+	const char *name;
+};
+static void *other_write_main(void *arg)
+{
+	struct other_write *w = arg;
+	struct dj_db_conn *c;
+	if (dj_db_begin(w->db, &c) == DJ_OK) {
+		if (insert_name(c, w->name) == DJ_OK)
+			dj_db_commit(c);
+		else
+			dj_db_rollback(c);
+	}
+	return NULL;
+}
+static void write_elsewhere(struct dj_db *db, const char *name)
+{
+	struct other_write w = { db, name };
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, other_write_main, &w), 0);
+	pthread_join(th, NULL);
+}
+
+/* dj_db_pin: one reader and one snapshot per request; the thread's own writes end the snapshot. */
+static void test_pinned_reader(void **state)
+{
+	(void)state;
+	struct dj_db *db = open_with_table("pin.db");
+	struct dj_db_conn *c, *c2, *w;
+	struct dj_db_stats st;
+
+	dj_db_pin(db);
+	dj_db_stats(db, &st);
+	assert_int_equal(st.readers_busy, 1); /* the pinned reader is taken for the whole request */
+	assert_int_equal(q_int(db, "SELECT COUNT(*) FROM t"), 0);
+	/* One snapshot: another thread's commit is not seen while the request lasts ... */
+	write_elsewhere(db, "other");
+	assert_int_equal(q_int(db, "SELECT COUNT(*) FROM t"), 0);
+	/* ... but this thread's own commit is (read-your-writes). */
+	assert_int_equal(dj_db_begin(db, &w), DJ_OK);
+	assert_int_equal(insert_name(w, "mine"), DJ_OK);
+	assert_int_equal(dj_db_commit(w), DJ_OK);
+	assert_int_equal(q_int(db, "SELECT COUNT(*) FROM t"), 2);
+
+	/* Lent out: a nested borrow gets another reader, and the pinned one is the same each time. */
+	assert_int_equal(dj_db_reader(db, &c), DJ_OK);
+	assert_int_equal(dj_db_reader(db, &c2), DJ_OK);
+	assert_ptr_not_equal(c, c2);
+	dj_db_release(c2);
+	/* A commit while the pinned reader is lent ends its snapshot when it comes back. */
+	assert_int_equal(dj_db_begin(db, &w), DJ_OK);
+	assert_int_equal(insert_name(w, "while-lent"), DJ_OK);
+	assert_int_equal(dj_db_commit(w), DJ_OK);
+	dj_db_release(c);
+	assert_int_equal(dj_db_reader(db, &c2), DJ_OK);
+	assert_ptr_equal(c, c2);
+	dj_db_release(c2);
+	assert_int_equal(q_int(db, "SELECT COUNT(*) FROM t"), 3);
+	/* A pin does not nest; unpin gives the reader back and later reads are fresh. */
+	dj_db_pin(db);
+	write_elsewhere(db, "after");
+	dj_db_unpin(db);
+	dj_db_stats(db, &st);
+	assert_int_equal(st.readers_busy, 0);
+	assert_int_equal(q_int(db, "SELECT COUNT(*) FROM t"), 4);
 	dj_db_close(db);
 }
 
@@ -580,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_transactions),
 		cmocka_unit_test(test_statement_cache),
+		cmocka_unit_test(test_pinned_reader),
 		cmocka_unit_test(test_audit_chain_ok),
 		cmocka_unit_test(test_audit_tamper),
 		cmocka_unit_test(test_audit_list_scoped),
