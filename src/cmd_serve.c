@@ -78,7 +78,7 @@ int cmd_serve(int argc, char **argv)
 	dj_db_close(app.db);
 	app.db = NULL;
 	/* One reader per worker thread, so a request never waits for a connection. */
-	if (dj_schema_open(cfg.db_path, cfg.threads, 0, &app.db)) {
+	if (dj_schema_open(cfg.db_path, cfg.threads, DJ_DB_CHECKPOINTER, &app.db)) {
 		char shown[512];
 		fprintf(stderr, "错误：无法打开数据库 %s\n", dj_db_url_redact(cfg.db_path, shown, sizeof(shown)));
 		goto out;

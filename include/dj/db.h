@@ -18,6 +18,8 @@ enum {
 	DJ_DB_CREATE = 1,   /* create the file if missing (init, demo) */
 	DJ_DB_MUST_NOT_EXIST = 2, /* refuse an existing non-empty database */
 	DJ_DB_NO_MIGRATE = 4,     /* do not apply migrations (backup/verify tools) */
+	DJ_DB_CHECKPOINTER = 8,   /* (server) a thread of its own copies the WAL into the database, so no
+				     commit waits for it; backends without a WAL ignore it */
 };
 
 /** Open a store at url (a file path for SQLite; "postgres://..." later) with
@@ -113,11 +115,17 @@ dj_rc dj_db_indexes_rebuild(struct dj_db_conn *c, const struct dj_strbuf *ddl);
 dj_rc dj_db_integrity(struct dj_db *db);
 /** Figures for /metrics. */
 struct dj_db_stats {
-	int64_t tx_committed, tx_rolled_back, busy_waits;
+	int64_t tx_committed, tx_rolled_back, busy_waits, checkpoints;
 	int readers_total, readers_busy;
 	int64_t page_count, page_size;
 };
 void dj_db_stats(struct dj_db *db, struct dj_db_stats *out);
+
+/** What a backend calls after each commit on a connection (on_commit below); owned by the caller. */
+struct dj_db_commit_hook {
+	void (*cb)(void *arg, int frames); /* frames: what the WAL holds now */
+	void *arg;
+};
 
 /** Backend vtable; lib/db/db_sqlite.c implements the first one. */
 struct dj_db_backend {
@@ -144,6 +152,12 @@ struct dj_db_backend {
 	bool (*stmt_busy)(void *stmt); /* stepped and not yet reset */
 	dj_rc (*backup)(void *conn, const char *dest);
 	int64_t (*page_count)(void *conn, int64_t *page_size);
+	/* Optional (NULL: no WAL): call hook after each commit on conn, instead of checkpointing in the
+	 * commit; and copy what the WAL holds into the database without blocking readers or the writer. */
+	void (*on_commit)(void *conn, const struct dj_db_commit_hook *hook);
+	/* restart: also wait for the writer, so the WAL starts over (a writer that never pauses would
+	 * otherwise keep it growing); *complete: every frame is in the database now. */
+	dj_rc (*checkpoint)(void *conn, bool restart, bool *complete);
 };
 
 #endif

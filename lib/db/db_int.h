@@ -37,6 +37,15 @@ struct dj_db {
 	int schema_version;
 	atomic_llong tx_committed, tx_rolled_back, busy_waits;
 	atomic_int readers_busy;
+	/* The background checkpointer (DJ_DB_CHECKPOINTER), with a connection of its own. */
+	struct dj_db_commit_hook commit_hook;
+	struct dj_db_conn ckpt;
+	pthread_t ckpt_thread;
+	pthread_mutex_t cmu;
+	pthread_cond_t ccond;
+	bool ckpt_running, ckpt_due, ckpt_stop;
+	int ckpt_frames; /* the WAL's size at the last wake-up */
+	atomic_llong checkpoints;
 };
 
 extern const struct dj_db_backend dj_db_sqlite_backend;

@@ -1,6 +1,7 @@
 /* db_sqlite.c — the SQLite backend: WAL, foreign keys, busy timeout, full durability, online backup. */
 #include <sqlite3.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -175,6 +176,34 @@ static int64_t page_count(void *conn, int64_t *page_size)
 	return n;
 }
 
+/* The writer's commit hook replaces SQLite's automatic checkpoint (itself a commit hook): the commit
+ * only appends to the WAL, and a background thread checkpoints (dj_db_open). */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	const struct dj_db_commit_hook *hook = arg;
+	hook->cb(hook->arg, frames);
+	return SQLITE_OK;
+}
+static void on_commit(void *conn, const struct dj_db_commit_hook *hook)
+{
+	sqlite3_wal_hook(conn, wal_hook, (void *)(uintptr_t)hook);
+}
+/* PASSIVE copies the frames no reader still needs and waits for nobody; RESTART waits for the writer
+ * of the moment and then, holding the write lock, for readers of the WAL, so the next writer starts
+ * it over. It waits 100 ms at most, so a long reader (an export) delays writers by no more than that;
+ * the next wake-up tries again. */
+static dj_rc checkpoint(void *conn, bool restart, bool *complete)
+{
+	int log = 0, done = 0;
+	sqlite3_busy_timeout(conn, restart ? 100 : 0);
+	int rc = sqlite3_wal_checkpoint_v2(conn, NULL, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
+					   &log, &done);
+	*complete = rc == SQLITE_OK && log == done;
+	return map_rc(conn, rc);
+}
+
 const struct dj_db_backend dj_db_sqlite_backend = {
 	.name = "sqlite",
 	.snapshot_reads = true,
@@ -199,4 +228,6 @@ const struct dj_db_backend dj_db_sqlite_backend = {
 	.stmt_busy = stmt_busy,
 	.backup = backup,
 	.page_count = page_count,
+	.on_commit = on_commit,
+	.checkpoint = checkpoint,
 };

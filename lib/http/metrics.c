@@ -106,10 +106,11 @@ void dj_metrics_render(struct dj_metrics *m, const struct dj_route *routes, size
 		       "dj_db_transactions_total{result=\"commit\"} %lld\n"
 		       "dj_db_transactions_total{result=\"rollback\"} %lld\n"
 		       "# TYPE dj_db_reader_waits_total counter\ndj_db_reader_waits_total %lld\n"
+		       "# TYPE dj_db_checkpoints_total counter\ndj_db_checkpoints_total %lld\n"
 		       "# TYPE dj_db_readers gauge\ndj_db_readers{state=\"total\"} %d\ndj_db_readers{state=\"busy\"} %d\n"
 		       "# TYPE dj_db_size_bytes gauge\ndj_db_size_bytes %lld\n",
 		       (long long)st.tx_committed, (long long)st.tx_rolled_back, (long long)st.busy_waits,
-		       st.readers_total, st.readers_busy, (long long)(st.page_count * st.page_size));
+		       (long long)st.checkpoints, st.readers_total, st.readers_busy, (long long)(st.page_count * st.page_size));
 	dj_strbuf_addf(sb, "# TYPE dj_sessions_active gauge\ndj_sessions_active %lld\n",
 		       (long long)dj_auth_active_sessions(app->db, &app->policy));
 	dj_strbuf_addf(sb, "# TYPE dj_build_info gauge\ndj_build_info{version=\"%s\"} 1\n", app->version);

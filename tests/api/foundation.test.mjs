@@ -293,6 +293,7 @@ t('/metrics from loopback is Prometheus text with request, latency and session m
   const m = /^dj_sessions_active (\d+)$/m.exec(r.text)
   assert.ok(m, 'dj_sessions_active present')
   assert.ok(Number(m[1]) >= 1, 'the admin session is counted')
+  assert.match(r.text, /^dj_db_checkpoints_total \d+$/m, 'the background checkpointer is counted')
   // every sample line is "name{labels} value" or "name value"
   for (const line of r.text.split('\n')) {
     if (!line || line.startsWith('#')) continue

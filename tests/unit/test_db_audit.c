@@ -327,6 +327,61 @@ static void test_pinned_reader(void **state)
 	dj_db_close(db);
 }
 
+/* DJ_DB_CHECKPOINTER: commits only append to the WAL; a thread of the store's own keeps it short. */
+static void test_background_checkpoint(void **state)
+{
+	(void)state;
+	char p[300];
+	struct dj_db *db;
+	struct dj_db_conn *c;
+	struct dj_stmt *s;
+	struct dj_db_stats st;
+	static unsigned char blob[4096];
+	memset(blob, 0x5a, sizeof(blob));
+	assert_int_equal(dj_db_open(tpath("ckpt.db", p, sizeof(p)), 2, DJ_DB_CREATE | DJ_DB_CHECKPOINTER, &db), DJ_OK);
+	assert_int_equal(dj_db_begin(db, &c), DJ_OK);
+	assert_int_equal(dj_db_exec_sql(c, "CREATE TABLE b (id INTEGER PRIMARY KEY, data BLOB)"), DJ_OK);
+	assert_int_equal(dj_db_commit(c), DJ_OK);
+	/* 4,000 commits of a page and more each: ~12,000 WAL frames (~48 MB) if nothing checkpointed */
+	for (int i = 0; i < 4000; i++) {
+		assert_int_equal(dj_db_begin(db, &c), DJ_OK);
+		assert_int_equal(dj_db_prepare(c, "INSERT INTO b(data) VALUES (?)", &s), DJ_OK);
+		dj_stmt_bind_blob(s, 1, blob, sizeof(blob));
+		assert_int_equal(dj_stmt_exec(s), DJ_OK);
+		assert_int_equal(dj_db_commit(c), DJ_OK);
+	}
+	for (int i = 0; i < 500; i++) { /* the last wake-up may still be copying */
+		dj_db_stats(db, &st);
+		if (st.checkpoints > 0)
+			break;
+		usleep(10000);
+	}
+	assert_true(st.checkpoints > 0);
+	/* The WAL was started over, again and again: it holds far fewer frames than were written. */
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *ck = NULL;
+	int frames = -1;
+	assert_int_equal(sqlite3_open_v2(p, &raw, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA wal_checkpoint(PASSIVE)", -1, &ck, NULL), SQLITE_OK);
+	for (int i = 0; i < 200 && frames < 0; i++) { /* busy while the store's checkpointer runs */
+		if (sqlite3_step(ck) == SQLITE_ROW && sqlite3_column_int(ck, 0) == 0)
+			frames = sqlite3_column_int(ck, 1);
+		sqlite3_reset(ck);
+		if (frames < 0)
+			usleep(10000);
+	}
+	sqlite3_finalize(ck);
+	sqlite3_close(raw);
+	assert_true(frames >= 0 && frames < 9000); /* ~12,000 if it never started over */
+	assert_int_equal(q_int(db, "SELECT COUNT(*) FROM b"), 4000);
+	dj_db_close(db); /* stops the thread; the last close checkpoints what is left */
+	assert_int_equal(dj_db_open(p, 1, DJ_DB_NO_MIGRATE, &db), DJ_OK);
+	assert_int_equal(q_int(db, "SELECT COUNT(*) FROM b"), 4000);
+	dj_db_stats(db, &st);
+	assert_int_equal(st.checkpoints, 0); /* without the flag: SQLite's own checkpoint in the commit */
+	dj_db_close(db);
+}
+
 static void test_statement_cache(void **state)
 {
 	(void)state;
@@ -652,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_transactions),
 		cmocka_unit_test(test_statement_cache),
 		cmocka_unit_test(test_pinned_reader),
+		cmocka_unit_test(test_background_checkpoint),
 		cmocka_unit_test(test_audit_chain_ok),
 		cmocka_unit_test(test_audit_tamper),
 		cmocka_unit_test(test_audit_list_scoped),
