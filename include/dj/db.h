@@ -116,6 +116,7 @@ dj_rc dj_db_integrity(struct dj_db *db);
 /** Figures for /metrics. */
 struct dj_db_stats {
 	int64_t tx_committed, tx_rolled_back, busy_waits, checkpoints;
+	int64_t wal_frames; /* pages in the WAL after the last commit (background checkpointer only) */
 	int readers_total, readers_busy;
 	int64_t page_count, page_size;
 };

@@ -78,6 +78,7 @@ static void conn_close(struct dj_db_conn *c)
 static void commit_hook(void *arg, int frames)
 {
 	struct dj_db *db = arg;
+	atomic_store(&db->wal_frames, frames);
 	if (frames < CKPT_FRAMES)
 		return;
 	pthread_mutex_lock(&db->cmu);
@@ -563,6 +564,7 @@ void dj_db_stats(struct dj_db *db, struct dj_db_stats *out)
 	out->tx_rolled_back = atomic_load(&db->tx_rolled_back);
 	out->busy_waits = atomic_load(&db->busy_waits);
 	out->checkpoints = atomic_load(&db->checkpoints);
+	out->wal_frames = atomic_load(&db->wal_frames);
 	out->readers_total = db->nreaders;
 	out->readers_busy = atomic_load(&db->readers_busy);
 	pthread_mutex_lock(&db->wmu);

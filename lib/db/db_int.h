@@ -45,7 +45,7 @@ struct dj_db {
 	pthread_cond_t ccond;
 	bool ckpt_running, ckpt_due, ckpt_stop;
 	int ckpt_frames; /* the WAL's size at the last wake-up */
-	atomic_llong checkpoints;
+	atomic_llong checkpoints, wal_frames;
 };
 
 extern const struct dj_db_backend dj_db_sqlite_backend;
